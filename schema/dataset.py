@@ -1,0 +1,46 @@
+"""The validated, in-memory dataset that every store is written from."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .models import DatasetMeta, Entity, Relation, Source
+
+
+@dataclass
+class Dataset:
+    """A validated dataset: sources, entities and relations keyed by id.
+
+    Only :func:`crimegraph.schema.loader.load_dataset` (or code that runs
+    :func:`crimegraph.schema.validate.check_dataset`) should build one, so
+    that a store is never written from unvalidated data.
+    """
+
+    meta: DatasetMeta = field(default_factory=DatasetMeta)
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: dict[str, Relation] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.entities) + len(self.relations) + len(self.sources)
+
+    def iter_relations(self) -> Iterator[Relation]:
+        return iter(self.relations.values())
+
+    def stats(self) -> dict:
+        """Counts by entity kind, entity type and relation type."""
+        kinds = Counter(e.kind.value for e in self.entities.values())
+        types = Counter(e.type for e in self.entities.values())
+        rels = Counter(r.type for r in self.relations.values())
+        return {
+            "entities": len(self.entities),
+            "relations": len(self.relations),
+            "sources": len(self.sources),
+            "citations": sum(len(r.citations) for r in self.relations.values())
+            + sum(len(e.citations) for e in self.entities.values()),
+            "by_kind": dict(sorted(kinds.items())),
+            "by_type": dict(sorted(types.items())),
+            "by_relation_type": dict(sorted(rels.items())),
+        }
