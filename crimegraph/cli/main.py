@@ -173,6 +173,26 @@ def _write_text(text: str, output: Optional[Path]) -> None:
     err_console.print(f"wrote {escape(str(output))}")
 
 
+# ---------------------------------------------------------------- more commands
+def _register_command_modules() -> None:
+    """Import every other module of this package: each adds its commands to ``app``.
+
+    Modules keep heavy imports inside their command functions, so that
+    ``crimegraph --help`` and the embedded store start fast.
+    """
+    import importlib
+    import pkgutil
+
+    from crimegraph import cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name not in ("main", "common", "__init__"):
+            importlib.import_module(f"crimegraph.cli.{info.name}")
+
+
+_register_command_modules()
+
+
 # ---------------------------------------------------------------- entry point
 def main() -> None:
     try:
