@@ -107,10 +107,24 @@ class _FileState:
 
 
 def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
+
+
+def _syntax_issue(display: str, exc: yaml.MarkedYAMLError) -> Issue:
+    """Point at the construct that is broken (its start), and say where the parser gave up."""
+    problem, context = exc.problem_mark, exc.context_mark
+    mark = context or problem
+    message = f"YAML syntax error: {exc.problem}"
+    if context is not None and exc.context:
+        message += f" {exc.context}"
+    if problem is not None and context is not None and problem.line != context.line:
+        message += f" (the parser gave up at line {problem.line + 1})"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Issue(display, line, col, message)
 
 
 def read_seeds(
@@ -136,9 +150,7 @@ def read_seeds(
         try:
             data = yaml.load(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            issues.append(Issue(state.display, line, col, f"YAML syntax error: {exc.problem}"))
+            issues.append(_syntax_issue(state.display, exc))
             continue
         except yaml.YAMLError as exc:  # pragma: no cover - non-marked YAML errors are rare
             issues.append(Issue(state.display, 1, 1, f"YAML error: {exc}"))

@@ -25,6 +25,9 @@ from .vocab import (
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=200,
                             description="A stable, human-readable id: lowercase letters, digits and single hyphens.")]
+RelationId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$", min_length=1, max_length=400,
+                                  description="A relation id: lowercase letters, digits and hyphens; "
+                                              "defaults to SUBJECT--TYPE--OBJECT.")]
 LangTag = Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
 
 ActorType = Literal[TYPES_BY_KIND[Kind.actor]]  # type: ignore[valid-type]
@@ -162,7 +165,7 @@ MODEL_BY_KIND: dict[Kind, type[Entity]] = {
 class Relation(_Model):
     """A first-class, sourced relation between two entities."""
 
-    id: Optional[Slug] = None
+    id: Optional[RelationId] = None
     type: RelationTypeName  # type: ignore[valid-type]
     subject: Slug
     object: Slug
