@@ -37,10 +37,26 @@ class Format:
             raise StoreUnavailable(f"the {self.name} format needs a missing package ({exc.name}){hint}") from None
 
 
-#: export formats; other modules register theirs here
-EXPORTERS: dict[str, Format] = {}
+#: export formats (one line each; the module is imported only when the format is used)
+EXPORTERS: dict[str, Format] = {f.name: f for f in (
+    Format("ftm", "crimegraph.exports.ftm:write_ftm",
+           "FollowTheMoney entities, line-delimited JSON (Aleph, OpenSanctions)", ".ftm.json", extra="ftm"),
+    Format("gexf", "crimegraph.exports.graphs:write_gexf",
+           "GEXF 1.3 for Gephi, with kinds, relation types, periods and confidence", ".gexf"),
+    Format("graphml", "crimegraph.exports.graphs:write_graphml",
+           "GraphML with kinds, relation types, periods and confidence", ".graphml"),
+    Format("csv", "crimegraph.exports.tables:write_csv",
+           "nodes.csv and edges.csv (and sources.csv) for spreadsheets", "", multi_file=True),
+    Format("neo4j-csv", "crimegraph.exports.neo4j_csv:write_neo4j_csv",
+           "CSV files with the headers neo4j-admin database import expects", "", multi_file=True),
+)}
 #: import formats
-IMPORTERS: dict[str, Format] = {}
+IMPORTERS: dict[str, Format] = {f.name: f for f in (
+    Format("ftm", "crimegraph.exports.ftm:read_ftm",
+           "FollowTheMoney entities (line-delimited JSON) into seed YAML for review", ".ftm.json", extra="ftm"),
+    Format("csv", "crimegraph.exports.tables:read_relations_csv",
+           "a relations spreadsheet (CSV) into seed YAML for review", ".csv"),
+)}
 
 
 def register_exporter(fmt: Format) -> None:
