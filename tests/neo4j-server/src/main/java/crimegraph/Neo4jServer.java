@@ -35,7 +35,7 @@ import org.neo4j.io.ByteUnit;
  * <pre>
  * java -cp 'target/neo4j-server.jar:target/lib/*' crimegraph.Neo4jServer --port 7687
  *     [--data DIR] [--logs DIR] [--auth USER:PASSWORD] [--pagecache-mb N]
- *     [--conf NAME=VALUE]... [--watch-stdin]
+ *     [--conf NAME=VALUE]... [--watch-stdin] [--self-test]
  * </pre>
  *
  * <ul>
@@ -53,6 +53,10 @@ import org.neo4j.io.ByteUnit;
  *       folder, printed on stderr at start, or to {@code --logs DIR}).</li>
  *   <li>SIGTERM / SIGINT shut the database down cleanly and exit with status 0.
  *       {@code --watch-stdin} also shuts down when stdin reaches EOF (parent went away).</li>
+ *   <li>{@code --pagecache-mb N}: page cache size (default 64). {@code --conf NAME=VALUE}: any
+ *       Neo4j setting by its neo4j.conf name, e.g. {@code --conf db.logs.query.enabled=OFF}.</li>
+ *   <li>{@code --self-test}: after READY, run a few queries over Bolt with the Java driver, stop,
+ *       and exit 0 if they all gave the expected answers (1 otherwise).</li>
  *   <li>Exit status 2 for bad arguments, 1 if the server could not start.</li>
  * </ul>
  */
@@ -69,12 +73,13 @@ public final class Neo4jServer {
         String authPassword;
         long pagecacheMb = 64;
         boolean watchStdin;
+        boolean selfTest;
         final Map<String, String> conf = new LinkedHashMap<>();
     }
 
     private static void usage(PrintStream err) {
         err.println("usage: Neo4jServer --port PORT [--data DIR] [--logs DIR] [--auth USER:PASSWORD]");
-        err.println("                   [--pagecache-mb N] [--conf NAME=VALUE]... [--watch-stdin]");
+        err.println("                   [--pagecache-mb N] [--conf NAME=VALUE]... [--watch-stdin] [--self-test]");
     }
 
     private static Options parse(String[] args) {
@@ -83,7 +88,7 @@ public final class Neo4jServer {
             String a = args[i];
             String value = null;
             int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0 && !a.equals("--watch-stdin")) {
+            if (a.startsWith("--") && eq > 0) {
                 value = a.substring(eq + 1);
                 a = a.substring(0, eq);
             }
@@ -95,6 +100,9 @@ public final class Neo4jServer {
                     break;
                 case "--watch-stdin":
                     o.watchStdin = true;
+                    break;
+                case "--self-test":
+                    o.selfTest = true;
                     break;
                 case "--port":
                 case "--data":
@@ -239,6 +247,7 @@ public final class Neo4jServer {
         final AtomicBoolean closed = new AtomicBoolean(false);
         final Neo4j[] holder = new Neo4j[1];
         final Path[] home = new Path[1];
+        final int[] port = new int[1];
 
         // Clean shutdown on SIGTERM / SIGINT (exit 0) and on any other JVM exit.
         Runnable closer = () -> {
@@ -335,11 +344,11 @@ public final class Neo4jServer {
                 return;
             }
             URI bolt = neo4j.boltURI();
-            int port = bolt.getPort();
-            waitForBolt(port, 30_000);
-            out.println("READY bolt://" + HOST + ":" + port);
+            port[0] = bolt.getPort();
+            waitForBolt(port[0], 30_000);
+            out.println("READY bolt://" + HOST + ":" + port[0]);
             out.flush();
-            err.printf("neo4j-server: Bolt ready on %s:%d after %d ms%s%n", HOST, port,
+            err.printf("neo4j-server: Bolt ready on %s:%d after %d ms%s%n", HOST, port[0],
                     (System.nanoTime() - t0) / 1_000_000,
                     opts.authUser != null ? " (auth enabled, user " + opts.authUser + ")" : " (auth disabled)");
         } catch (Throwable e) {
@@ -359,6 +368,13 @@ public final class Neo4jServer {
             err.println("neo4j-server: Neo4j " + version);
         } catch (Throwable e) {
             err.println("neo4j-server: could not read Neo4j version: " + e);
+        }
+
+        if (opts.selfTest) {
+            int status = selfTest(port[0], opts, err);
+            closer.run();
+            System.exit(status);
+            return;
         }
 
         if (opts.watchStdin) {
@@ -385,9 +401,51 @@ public final class Neo4jServer {
             Thread.currentThread().interrupt();
         }
         closer.run();
-        // halt(0) rather than exit(0): the database is closed already and leftover
-        // non-daemon threads must not keep the process alive.
-        Runtime.getRuntime().halt(0);
+        // exit (not return): leftover non-daemon threads must not keep the process alive.
+        System.exit(0);
+    }
+
+    /**
+     * Talks to the server over Bolt with the Java driver the harness brings along, the way the
+     * Python code will: returns the exit status (0 = all good).
+     */
+    private static int selfTest(int port, Options opts, PrintStream err) {
+        org.neo4j.driver.AuthToken token = opts.authUser == null
+                ? org.neo4j.driver.AuthTokens.none()
+                : org.neo4j.driver.AuthTokens.basic(opts.authUser, opts.authPassword);
+        try (org.neo4j.driver.Driver driver = org.neo4j.driver.GraphDatabase.driver(
+                        "bolt://" + HOST + ":" + port, token,
+                        org.neo4j.driver.Config.builder().withoutEncryption().build());
+                org.neo4j.driver.Session session = driver.session()) {
+            long one = session.run("RETURN 1 AS x").single().get("x").asLong();
+            session.run("CREATE INDEX crimegraph_selftest IF NOT EXISTS FOR (n:CrimegraphSelfTest) ON (n.key)")
+                    .consume();
+            session.run("MERGE (a:CrimegraphSelfTest {key: $k}) SET a.name = $n "
+                                    + "MERGE (b:CrimegraphSelfTest {key: $k2}) "
+                                    + "MERGE (a)-[:KNOWS {since: 2024}]->(b)",
+                            Map.of("k", "a", "n", "Alice", "k2", "b"))
+                    .consume();
+            long rels = session.run("MATCH (:CrimegraphSelfTest)-[r:KNOWS]->(:CrimegraphSelfTest) "
+                                    + "RETURN count(r) AS c")
+                    .single().get("c").asLong();
+            var comp = session.run("CALL dbms.components() YIELD name, versions, edition "
+                                    + "RETURN name, versions[0] AS version, edition")
+                    .single();
+            session.run("MATCH (n:CrimegraphSelfTest) DETACH DELETE n").consume();
+            session.run("DROP INDEX crimegraph_selftest IF EXISTS").consume();
+            String version = comp.get("version").asString();
+            String edition = comp.get("edition").asString();
+            if (one != 1 || rels != 1 || !version.startsWith("5.") || !"community".equals(edition)) {
+                err.printf("neo4j-server: SELF-TEST FAILED (one=%d rels=%d version=%s edition=%s)%n",
+                        one, rels, version, edition);
+                return 1;
+            }
+            err.println("neo4j-server: SELF-TEST OK (Neo4j " + version + " " + edition + " over Bolt)");
+            return 0;
+        } catch (Throwable e) {
+            err.println("neo4j-server: SELF-TEST FAILED: " + e);
+            return 1;
+        }
     }
 
     /** Removes the temp folder this process created (never --data or --logs). */
