@@ -24,6 +24,11 @@ from .text import SearchHit, normalize
 
 DIRECTIONS = ("out", "in", "both")
 
+#: The relations on every shortest path between two entities, layer by layer: layer ``i``
+#: maps each entity at distance ``i`` from the start (on some shortest path) to
+#: ``{next entity: [relations joining the two]}``. See :meth:`Store.shortest_path_links`.
+PathLayers = list[dict[str, dict[str, list[Relation]]]]
+
 
 def check_types(types: Optional[Iterable[str]]) -> Optional[frozenset[str]]:
     """Validate a relation-type filter against the schema's declarations."""
@@ -199,6 +204,116 @@ class Store(abc.ABC):
                 if r.subject in sg.entities and r.object in sg.entities:
                     sg.add_relation(r)
         return sg
+
+    def relation_ends(self, *, types: Optional[Iterable[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterable[tuple[str, str]]:
+        """``(subject, object)`` of every relation (of ``types``, valid ``as_of``), in no order.
+
+        What whole-graph analytics read (:func:`crimegraph.queries.analytics.project`);
+        a backend overrides it to stream the ends without building relations.
+        """
+        return ((r.subject, r.object) for r in self.relations(types=types, as_of=as_of))
+
+    # ------------------------------------------------------------ paths
+    def adjacent(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                 as_of: Optional[dt.date] = None) -> Iterable[tuple[str, Relation]]:
+        """``(other entity, relation)`` for every relation of an entity, in either direction.
+
+        The primitive that path searches walk. ``types`` must already be checked
+        (:func:`check_types`). A backend overrides it when it can list incident
+        relations faster than :meth:`relations` (which sorts them).
+        """
+        for r in self.relations(entity_id, types=types, as_of=as_of):
+            yield r.other(entity_id), r
+
+    def neighbour_ids(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterable[str]:
+        """Ids of the entities one relation away (repeats allowed): what a search expands."""
+        return (o for o, _ in self.adjacent(entity_id, types=types, as_of=as_of))
+
+    def links_between(self, a: str, b: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> list[Relation]:
+        """The relations joining two entities, in either direction."""
+        return [r for o, r in self.adjacent(a, types=types, as_of=as_of) if o == b]
+
+    def degree_hint(self, entity_id: str) -> int:
+        """A cheap estimate of an entity's number of neighbours, to choose which side to expand.
+
+        The default (1) makes :meth:`shortest_path_links` expand the side with fewer
+        entities; backends that know degrees cheaply return them.
+        """
+        return 1
+
+    def frontier_cost(self, entity_ids: Iterable[str]) -> int:
+        """The cost of expanding a set of entities: the sum of their :meth:`degree_hint`."""
+        return sum(self.degree_hint(n) for n in entity_ids)
+
+    def shortest_path_links(self, a: str, b: str, *, max_hops: int = 4,
+                            types: Optional[Iterable[str]] = None,
+                            as_of: Optional[dt.date] = None,
+                            avoid: Iterable[str] = ()) -> Optional[PathLayers]:
+        """The relations on every shortest path from ``a`` to ``b``, ignoring direction.
+
+        A bidirectional breadth-first search over :meth:`neighbour_ids` that always
+        grows the side whose frontier is cheaper (by :meth:`degree_hint`) and stops
+        at the first level where the two sides meet. The shortest-path graph is then
+        read back from the meeting entities, level by level, with :meth:`links_between`.
+
+        Paths never pass through an entity in ``avoid`` (say, a country every actor
+        operates in). Returns ``None`` when ``b`` is more than ``max_hops`` relations
+        away from ``a`` (or unreachable), ``[]`` when ``a == b``, and otherwise the
+        :data:`PathLayers` of length equal to the number of hops.
+        """
+        types = check_types(types)
+        avoid = frozenset(avoid) - {a, b}
+        self.entity(a)
+        self.entity(b)
+        if a == b:
+            return []
+        dist: tuple[dict[str, int], dict[str, int]] = ({a: 0}, {b: 0})
+        levels: tuple[list[list[str]], list[list[str]]] = ([[a]], [[b]])
+        cost = [self.frontier_cost([a]), self.frontier_cost([b])]
+        meet: list[str] = []
+        while levels[0][-1] and levels[1][-1] and len(levels[0]) + len(levels[1]) - 2 < max_hops:
+            side = 0 if cost[0] <= cost[1] else 1
+            d, other = dist[side], dist[1 - side]
+            found: set[str] = set()
+            for node in levels[side][-1]:
+                found.update(self.neighbour_ids(node, types=types, as_of=as_of))
+            new = found.difference(d, avoid)
+            d.update(dict.fromkeys(new, len(levels[side])))
+            levels[side].append(list(new))
+            meet = sorted(new.intersection(other))
+            if meet:
+                break
+            cost[side] = self.frontier_cost(new)
+        if not meet:
+            return None
+        hops = len(levels[0]) + len(levels[1]) - 2
+        layers: PathLayers = [{} for _ in range(hops)]
+        # walk back from the meeting entities towards a (side 0) and towards b (side 1)
+        for side in (0, 1):
+            d, todo = dist[side], list(meet)
+            for k in range(d[meet[0]], 0, -1):
+                below = levels[side][k - 1]
+                parents: set[str] = set()
+                for x in todo:
+                    if len(below) <= self.degree_hint(x):
+                        candidates: Iterable[str] = below
+                    else:
+                        candidates = {o for o in self.neighbour_ids(x, types=types, as_of=as_of)
+                                      if d.get(o) == k - 1}
+                    for y in candidates:
+                        rels = self.links_between(y, x, types=types, as_of=as_of)
+                        if not rels:
+                            continue
+                        parents.add(y)
+                        if side == 0:
+                            layers[k - 1].setdefault(y, {})[x] = rels
+                        else:
+                            layers[hops - k].setdefault(x, {})[y] = rels
+                todo = sorted(parents)
+        return layers
 
 
 def name_key(entity: Entity) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Iterator, Optional
+import itertools
+from collections import deque
+from typing import Iterable, Iterator, Optional, Sequence
 
 import networkx as nx
 
@@ -13,6 +15,7 @@ from crimegraph.schema.models import Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 
 from .base import DIRECTIONS, Store, check_types
+from .subgraph import Subgraph
 from .text import NameIndex, SearchHit
 
 
@@ -29,12 +32,13 @@ class MemoryStore(Store):
         self.graph = nx.MultiDiGraph()
         self._relations: dict[str, Relation] = {}
         self._sources: dict[str, Source] = {}
-        self._index = NameIndex()
+        self._name_index: Optional[NameIndex] = NameIndex()
         self.meta = None
 
     # ------------------------------------------------------------------ write
     def write(self, dataset: Dataset, *, replace: bool = False, progress=None) -> None:
-        if replace or not self.graph:
+        fresh = replace or not self.graph
+        if fresh:
             g = nx.MultiDiGraph()
             relations: dict[str, Relation] = {}
             sources: dict[str, Source] = {}
@@ -44,18 +48,31 @@ class MemoryStore(Store):
             sources = dict(self._sources)
         sources.update(dataset.sources)
         g.add_nodes_from((i, {"entity": e}) for i, e in dataset.entities.items())
-        for r in dataset.relations.values():
-            old = relations.get(r.id)
-            if old is not None:
-                g.remove_edge(old.subject, old.object, key=old.id)
-            g.add_edge(r.subject, r.object, key=r.id, relation=r)
-            relations[r.id] = r
-            if progress:
-                progress(1)
-        index = NameIndex((i, d["entity"].name, d["entity"].names) for i, d in g.nodes(data=True))
-        # swap in
-        self.graph, self._relations, self._sources, self._index = g, relations, sources, index
+        if fresh:
+            _add_relations(g, dataset.relations.values(), progress)
+            relations.update(dataset.relations)
+        else:
+            for r in dataset.relations.values():
+                old = relations.get(r.id)
+                if old is not None:
+                    g.remove_edge(old.subject, old.object, key=old.id)
+                g.add_edge(r.subject, r.object, key=r.id, relation=r)
+                relations[r.id] = r
+                if progress:
+                    progress(1)
+        # swap in; the name index is built on the first search
+        self.graph, self._relations, self._sources, self._name_index = g, relations, sources, None
         self.meta = dataset.meta
+
+    @property
+    def _index(self) -> NameIndex:
+        """The name and alias index, built on first use (loading need not wait for it)."""
+        index = self._name_index
+        if index is None:
+            index = NameIndex((i, d["entity"].name, d["entity"].names)
+                              for i, d in self.graph.nodes(data=True))
+            self._name_index = index
+        return index
 
     # ------------------------------------------------------------------ reads
     def entity(self, entity_id: str) -> Entity:
@@ -121,6 +138,103 @@ class MemoryStore(Store):
                 out.extend(d["relation"] for d in edges.values() if d["relation"].symmetric)
         return out
 
+    def relation_ends(self, *, types: Optional[Iterable[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterable[tuple[str, str]]:
+        types = check_types(types)
+        if types is None and as_of is None:
+            return ((r.subject, r.object) for r in self._relations.values())
+        return ((r.subject, r.object) for r in self._relations.values() if self._keep(r, types, as_of))
+
+    # ------------------------------------------------------------ paths (native)
+    # The path search of Store.shortest_path_links, fed straight from the adjacency
+    # dicts: no sorting, no copies, and no per-relation work when nothing is filtered.
+    @staticmethod
+    def _keep(r: Relation, types, as_of) -> bool:
+        return (types is None or r.type in types) and (as_of is None or r.valid_on(as_of))
+
+    def adjacent(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                 as_of: Optional[dt.date] = None) -> Iterator[tuple[str, Relation]]:
+        for nbrs in (self.graph._succ[entity_id], self.graph._pred[entity_id]):
+            for other, edges in nbrs.items():
+                for data in edges.values():
+                    r = data["relation"]
+                    if types is None and as_of is None or self._keep(r, types, as_of):
+                        yield other, r
+
+    def neighbour_ids(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterable[str]:
+        succ, pred = self.graph._succ[entity_id], self.graph._pred[entity_id]
+        if types is None and as_of is None:
+            return itertools.chain(succ, pred)
+        return (o for nbrs in (succ, pred) for o, edges in nbrs.items()
+                if any(self._keep(data["relation"], types, as_of) for data in edges.values()))
+
+    def links_between(self, a: str, b: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> list[Relation]:
+        out = []
+        for nbrs in (self.graph._succ[a], self.graph._pred[a]):
+            for data in nbrs.get(b, {}).values():
+                r = data["relation"]
+                if types is None and as_of is None or self._keep(r, types, as_of):
+                    out.append(r)
+        return out
+
+    def degree_hint(self, entity_id: str) -> int:
+        return len(self.graph._succ[entity_id]) + len(self.graph._pred[entity_id])
+
+    def frontier_cost(self, entity_ids: Iterable[str]) -> int:
+        ids = list(entity_ids)
+        succ, pred = self.graph._succ, self.graph._pred
+        return sum(map(len, map(succ.__getitem__, ids))) + sum(map(len, map(pred.__getitem__, ids)))
+
+    def expand(self, seeds: Sequence[str], *, depth: int = 1,
+               types: Optional[Iterable[str]] = None, as_of: Optional[dt.date] = None,
+               cap: Optional[int] = None) -> Subgraph:
+        """:meth:`Store.expand`, same answer, without listing a busy entity's relations twice.
+
+        The relations among the entities reached are found pair by pair
+        (:meth:`links_between`) where that is cheaper than walking a hub's relations.
+        """
+        types = check_types(types)
+        for s in seeds:
+            self.entity(s)
+        seen = dict.fromkeys(seeds)
+        sg = Subgraph(focus=list(seeds))
+        for s in seeds:
+            sg.add_entity(self.entity(s))
+        frontier = deque((s, 0) for s in seeds)
+        while frontier:
+            node, d = frontier.popleft()
+            if d >= depth:
+                continue
+            new: dict[str, list[Relation]] = {}
+            for o, r in sorted(self.adjacent(node, types=types, as_of=as_of), key=lambda p: p[1].id):
+                if o in seen:
+                    sg.add_relation(r)
+                else:
+                    new.setdefault(o, []).append(r)
+            ordered = sorted(new, key=lambda o: (-max(len(r.citations) * 10 + r.confidence.score
+                                                      for r in new[o]), o))
+            if cap is not None and len(ordered) > cap:
+                sg.more[node] = len(ordered) - cap
+                ordered = ordered[:cap]
+            for o in ordered:
+                seen[o] = None
+                sg.add_entity(self.entity(o))
+                for r in new[o]:
+                    sg.add_relation(r)
+                frontier.append((o, d + 1))
+        members = list(sg.entities)
+        for i in members:
+            if self.degree_hint(i) > len(members):
+                rels = [r for j in members if j != i
+                        for r in self.links_between(i, j, types=types, as_of=as_of)]
+            else:
+                rels = [r for o, r in self.adjacent(i, types=types, as_of=as_of) if o in sg.entities]
+            for r in sorted(rels, key=lambda r: r.id):
+                sg.add_relation(r)
+        return sg
+
     def source(self, source_id: str) -> Source:
         try:
             return self._sources[source_id]
@@ -140,3 +254,29 @@ class MemoryStore(Store):
             entities={i: d["entity"] for i, d in self.graph.nodes(data=True)},
             relations=dict(self._relations),
         )
+
+
+def _add_relations(g: nx.MultiDiGraph, relations: Iterable[Relation], progress=None,
+                   batch: int = 10_000) -> None:
+    """Add relations to a graph that holds none yet, as ``MultiDiGraph.add_edge`` would.
+
+    Writes networkx's adjacency dicts directly (``_succ[u][v][key]``, with the
+    key dict shared by ``_pred[v][u]``): five times faster than ``add_edge`` for
+    a large dataset. Both ends must be nodes already (a validated dataset ensures it).
+    """
+    succ, pred = g._succ, g._pred
+    n = 0
+    for r in relations:
+        u, v = r.subject, r.object
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = {}
+        keys[r.id] = {"relation": r}
+        n += 1
+        if progress and n % batch == 0:
+            progress(batch)
+    if progress and n % batch:
+        progress(n % batch)
+    clear = getattr(nx, "_clear_cache", None)
+    if clear is not None:
+        clear(g)

@@ -1,0 +1,33 @@
+"""Investigator queries, written once on the Store protocol; every answer carries its evidence.
+
+>>> import crimegraph
+>>> from crimegraph import queries as q
+>>> store = crimegraph.open_store()
+>>> q.connections(store, "Tren de Aragua", "Shining Path").found
+True
+
+Each helper takes the store first and an entity by id or name; each returns a
+small result with ``as_dict()`` (the JSON shape, shared with the HTTP API),
+``rows()`` (CSV) and ``lines()`` (sentences with sources). ``as_of`` (a date,
+year or month) is accepted everywhere, or pass an :func:`as_of` view as the
+store. A backend can answer any helper natively by defining
+``native_<helper>`` (see :mod:`crimegraph.queries.dispatch`).
+"""
+
+from .analytics import Broker, Brokers, Communities, Community, brokers, communities
+from .evidence import Evidence, evidence
+from .links import Link, Links, actors_in_economy, allies, economies_of, links, rivals
+from .neighbourhood import EgoNetwork, ego_network
+from .paths import Connections, Path, Step, connections
+from .places import PlaceActors, Presence, actors_in, places_within
+from .search import Results, search
+from .timeline import Entry, Timeline, timeline
+from .view import AsOfView, as_of
+
+__all__ = [
+    "AsOfView", "Broker", "Brokers", "Communities", "Community", "Connections", "EgoNetwork",
+    "Entry", "Evidence", "Link", "Links", "Path", "PlaceActors", "Presence", "Results", "Step",
+    "Timeline", "actors_in", "actors_in_economy", "allies", "as_of", "brokers", "communities",
+    "connections", "economies_of", "ego_network", "evidence", "links", "places_within", "rivals",
+    "search", "timeline",
+]

@@ -1,0 +1,123 @@
+"""Shared helpers for the benchmarks: cached synthetic datasets, timing, machine description.
+
+Synthetic seed folders are generated once per (entities, relations, seed) under
+``benchmarks/.data/`` (ignored by git: the folder carries its own ``.gitignore``)
+and reused by every benchmark. A folder is used only once it is complete: the
+generator writes a ``.complete`` marker last.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+RESULTS = HERE / "results"
+
+
+def data_dir() -> Path:
+    DATA.mkdir(exist_ok=True)
+    ignore = DATA / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# generated benchmark data: never commit\n*\n")
+    return DATA
+
+
+def synth_dataset(entities: int, relations: int, seed: int = 0, *, log=print) -> Path:
+    """The seed folder of a synthetic dataset, generated on first use and cached."""
+    from crimegraph.synth import write_synthetic
+
+    out = data_dir() / f"synth-{entities}-{relations}-s{seed}"
+    marker = out / ".complete"
+    if marker.exists():
+        return out
+    log(f"generating synthetic data: {entities:,} entities, {relations:,} relations -> {out}")
+    t = time.perf_counter()
+    write_synthetic(out, entities=entities, relations=relations, seed=seed, force=True)
+    marker.write_text(f"generated in {time.perf_counter() - t:.1f} s\n")
+    log(f"  generated in {time.perf_counter() - t:.1f} s")
+    return out
+
+
+def seed_files(path: Path) -> list[Path]:
+    from crimegraph.schema.loader import seed_files as files
+
+    return files(path)
+
+
+class Timing(float):
+    """Wall-clock seconds (the float value), with the process CPU seconds as ``.cpu``.
+
+    On a shared machine the CPU time is the steadier figure: other processes
+    stretch wall-clock time, much less the CPU time this process used.
+    """
+
+    cpu: float
+
+    def __new__(cls, wall: float, cpu: float):
+        obj = super().__new__(cls, wall)
+        obj.cpu = cpu
+        return obj
+
+
+def timed(fn: Callable[[], object]) -> tuple[Timing, object]:
+    """Seconds taken by one call (wall, and CPU as ``.cpu``), and its result."""
+    gc.collect()
+    t, c = time.perf_counter(), time.process_time()
+    result = fn()
+    return Timing(time.perf_counter() - t, time.process_time() - c), result
+
+
+def latencies(fn: Callable[[object], object], args: Iterable[object]) -> list[Timing]:
+    """Seconds per call of ``fn(arg)`` for each argument."""
+    out = []
+    gc.collect()
+    for a in args:
+        t, c = time.perf_counter(), time.process_time()
+        fn(a)
+        out.append(Timing(time.perf_counter() - t, time.process_time() - c))
+    return out
+
+
+def summary(times: list[Timing]) -> dict[str, float]:
+    """Median, 95th percentile and max of wall time, and the median CPU time, in milliseconds."""
+    s = sorted(times)
+    p95 = s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+    cpu = statistics.median(t.cpu for t in times) if times and hasattr(times[0], "cpu") else float("nan")
+    return {"median_ms": statistics.median(s) * 1000, "p95_ms": p95 * 1000, "max_ms": s[-1] * 1000,
+            "cpu_median_ms": cpu * 1000, "n": len(s)}
+
+
+def machine() -> str:
+    """One line describing where the numbers were measured."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        mem = f", {pages * size / 2**30:.0f} GiB RAM"
+    except (ValueError, OSError, AttributeError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} CPUs{mem}; Python {sys.version.split()[0]}; "
+            f"{platform.system()} {platform.release()}")
+
+
+def write_markdown(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

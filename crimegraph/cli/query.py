@@ -1,0 +1,248 @@
+"""``crimegraph query …``: the investigator's questions, answered with sources.
+
+Every subcommand prints sentences with sources (``--format table``, the
+default), the JSON shape the HTTP API returns (``--format json``) or one row
+per fact (``--format csv``). "No connection" is an answer, not an error: it
+exits 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+
+from .common import Format, FormatOpt, SeedsOpt, StoreOpt, console, emit_csv, emit_json, open_cli_store
+from .main import app
+
+query_app = typer.Typer(
+    help="Ask the graph: connections between two entities, who operates where, allies, rivals, "
+         "timelines, brokers, communities, the evidence behind a relation. Entities may be given "
+         "by id or by name or alias.",
+    no_args_is_help=True,
+)
+app.add_typer(query_app, name="query")
+
+AsOfOpt = typer.Option(None, "--as-of", metavar="DATE",
+                       help="Only relations valid on this date: YYYY (its last day), YYYY-MM or YYYY-MM-DD.")
+TypesOpt = typer.Option(None, "--types", "-t", metavar="TYPES",
+                        help="Only these relation types (repeat or comma-separate: allied_with,rival_of).")
+
+
+def _answer(seeds: Optional[Path], store: str, fmt: Format, ask: Callable) -> None:
+    """Open the store, ask, and print the result in the chosen format."""
+    with open_cli_store(seeds, store) as st:
+        result = ask(st)
+    if fmt is Format.json:
+        emit_json(result.as_dict())
+    elif fmt is Format.csv:
+        emit_csv(result.rows(), result.columns)
+    else:
+        for line in result.lines():
+            console.print(line, markup=False, highlight=False)
+
+
+def _day(value: Optional[str]):
+    from crimegraph.queries.params import parse_as_of
+
+    return parse_as_of(value)
+
+
+def _types(values: Optional[List[str]]):
+    from crimegraph.queries.params import parse_types
+
+    return parse_types(values)
+
+
+@query_app.command()
+def connections(
+    a: str = typer.Argument(..., metavar="A", help="First entity: id, name or alias."),
+    b: str = typer.Argument(..., metavar="B", help="Second entity: id, name or alias."),
+    max_hops: int = typer.Option(4, "--max-hops", min=1, help="Longest path to look for."),
+    k: int = typer.Option(5, "--paths", "-k", min=1, help="How many of the shortest paths to show."),
+    types: Optional[List[str]] = TypesOpt,
+    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
+                                              help="Never pass through this entity (repeatable), "
+                                                   "e.g. a country every actor operates in."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """How A is connected to B: the shortest paths, best-evidenced first, each step with its sources."""
+    from crimegraph.queries import connections as ask
+
+    day, kinds = _day(as_of), _types(types)
+    _answer(seeds, store, fmt, lambda st: ask(st, a, b, max_hops=max_hops, k=k, as_of=day, types=kinds,
+                                              avoid=avoid or ()))
+
+
+@query_app.command()
+def ego(
+    entity: str = typer.Argument(..., metavar="ENTITY", help="Entity: id, name or alias."),
+    depth: int = typer.Option(1, "--depth", "-d", min=1, help="How many relations away to go."),
+    cap: int = typer.Option(50, "--cap", min=0,
+                            help="Most new neighbours shown per entity (0: no cap); the rest are counted."),
+    types: Optional[List[str]] = TypesOpt,
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """An entity's neighbourhood: its relations and its neighbours' relations, with sources."""
+    from crimegraph.queries import ego_network
+
+    day, kinds = _day(as_of), _types(types)
+    _answer(seeds, store, fmt, lambda st: ego_network(st, entity, depth=depth, types=kinds, as_of=day,
+                                                      cap=cap or None))
+
+
+@query_app.command("actors-in")
+def actors_in(
+    place: str = typer.Argument(..., metavar="PLACE", help="Place: id, name or alias (VRAEM, peru, \"Lake Titicaca\")."),
+    trafficking: bool = typer.Option(False, "--trafficking",
+                                     help="Also count actors that traffic to the place (traffics_to)."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """Actors operating in a place or anywhere inside it, with each relation's period and sources."""
+    from crimegraph.queries import actors_in as ask
+
+    day = _day(as_of)
+    types = ("operates_in", "traffics_to") if trafficking else ("operates_in",)
+    _answer(seeds, store, fmt, lambda st: ask(st, place, as_of=day, types=types))
+
+
+@query_app.command()
+def economies(
+    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """The illicit economies an actor engages in."""
+    from crimegraph.queries import economies_of
+
+    day = _day(as_of)
+    _answer(seeds, store, fmt, lambda st: economies_of(st, actor, as_of=day))
+
+
+@query_app.command("actors-in-economy")
+def actors_in_economy(
+    economy: str = typer.Argument(..., metavar="ECONOMY", help="Economy: id, name or alias (illegal-logging)."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """The actors engaged in an illicit economy."""
+    from crimegraph.queries import actors_in_economy as ask
+
+    day = _day(as_of)
+    _answer(seeds, store, fmt, lambda st: ask(st, economy, as_of=day))
+
+
+@query_app.command()
+def allies(
+    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """An actor's allies."""
+    from crimegraph.queries import allies as ask
+
+    day = _day(as_of)
+    _answer(seeds, store, fmt, lambda st: ask(st, actor, as_of=day))
+
+
+@query_app.command()
+def rivals(
+    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """An actor's rivals."""
+    from crimegraph.queries import rivals as ask
+
+    day = _day(as_of)
+    _answer(seeds, store, fmt, lambda st: ask(st, actor, as_of=day))
+
+
+@query_app.command()
+def timeline(
+    entity: str = typer.Argument(..., metavar="ENTITY", help="Entity: id, name or alias."),
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """An entity's history in date order: events, relations beginning and ending."""
+    from crimegraph.queries import timeline as ask
+
+    day = _day(as_of)
+    _answer(seeds, store, fmt, lambda st: ask(st, entity, as_of=day))
+
+
+@query_app.command()
+def brokers(
+    top: int = typer.Option(10, "--top", "-n", min=1, help="How many brokers to show."),
+    projection: str = typer.Option("actors", "--projection",
+                                   help="actors: actor-to-actor relations only; all: every entity and relation."),
+    samples: Optional[int] = typer.Option(None, "--samples", min=1,
+                                          help="Estimate betweenness from this many sampled sources "
+                                               "(default: exact up to 5,000 entities, else 100)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for sampling and community detection."),
+    types: Optional[List[str]] = TypesOpt,
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """Actors that bridge otherwise separate groups (betweenness centrality)."""
+    from crimegraph.queries import brokers as ask
+
+    day, kinds = _day(as_of), _types(types)
+    _answer(seeds, store, fmt, lambda st: ask(st, top=top, projection=projection, samples=samples,
+                                              seed=seed, types=kinds, as_of=day))
+
+
+@query_app.command()
+def communities(
+    top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="Only the largest N communities."),
+    members: int = typer.Option(10, "--members", min=1, help="Members named per community (table format)."),
+    projection: str = typer.Option("all", "--projection",
+                                   help="all: every entity and relation; actors: actor-to-actor relations only."),
+    resolution: float = typer.Option(1.0, "--resolution", min=0.0,
+                                     help="Higher finds more, smaller communities."),
+    seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same communities."),
+    types: Optional[List[str]] = TypesOpt,
+    as_of: Optional[str] = AsOfOpt,
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """Groups of densely connected entities (Leiden)."""
+    from crimegraph.queries import communities as ask
+
+    day, kinds = _day(as_of), _types(types)
+
+    def run(st):
+        result = ask(st, projection=projection, types=kinds, as_of=day, resolution=resolution,
+                     seed=seed, top=top)
+        result.show = members
+        return result
+
+    _answer(seeds, store, fmt, run)
+
+
+@query_app.command()
+def evidence(
+    relation_id: str = typer.Argument(..., metavar="RELATION_ID", help="Relation id (shining-path--operates-in--vraem)."),
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """A relation with its full citations: sources, quotes, pages, confidence in words."""
+    from crimegraph.queries import evidence as ask
+
+    _answer(seeds, store, fmt, lambda st: ask(st, relation_id))
+
+
+@query_app.command()
+def search(
+    text: str = typer.Argument(..., metavar="TEXT", help="A name, part of one, or a misspelling."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, help="Most results."),
+    kind: Optional[List[str]] = typer.Option(None, "--kind",
+                                             help="Only this kind: actor, place, economy, event (repeatable)."),
+    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+) -> None:
+    """Find entities by name or alias, ignoring case and accents, forgiving typos."""
+    from crimegraph.queries import search as ask
+
+    _answer(seeds, store, fmt, lambda st: ask(st, text, limit=limit, kinds=kind or None))

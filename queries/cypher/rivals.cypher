@@ -1,0 +1,17 @@
+// rivals: an actor's rivals, either side of a symmetric RIVAL_OF (crimegraph.queries.rivals).
+//
+// Parameters:
+//   $actor    actor id
+//   $as_of    'YYYY-MM-DD' or null: only relations valid on that day
+//
+// Rows: id, name, type (of the entity at the other end), relation_id,
+// relation_type, direction ('out' | 'in' | 'both', seen from $actor), since,
+// until, confidence, sources; by name.
+MATCH (e:Actor {id: $actor})-[r:RIVAL_OF]-(o:Actor)
+WHERE $as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
+                         AND (r.until_end IS NULL OR r.until_end >= $as_of))
+RETURN o.id AS id, o.name AS name, o.type AS type, r.id AS relation_id, type(r) AS relation_type,
+       CASE WHEN type(r) IN ['ALLIED_WITH', 'RIVAL_OF', 'ASSOCIATED_WITH'] THEN 'both'
+            WHEN startNode(r) = e THEN 'out' ELSE 'in' END AS direction,
+       r.since AS since, r.until AS until, r.confidence AS confidence, r.citation_sources AS sources
+ORDER BY name, id, coalesce(r.since_start, ''), relation_id

@@ -1,0 +1,186 @@
+"""``actors_in(place)``: who operates in a place or anywhere inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from crimegraph.errors import UsageError
+from crimegraph.graph.base import check_types
+from crimegraph.graph.text import normalize
+from crimegraph.schema.models import Entity, Relation
+
+from .dispatch import native
+from .shapes import SourceBook, brief, cited_sources, iso, rel_dict, sentence
+
+
+@dataclass
+class Presence:
+    """An actor's relation to a place inside the place asked about.
+
+    ``within`` is the chain of places from the one asked about down to
+    ``place`` (``["peru", "vraem"]``); it is ``[place]`` for the place itself.
+    """
+
+    actor: Entity
+    relation: Relation
+    place: Entity
+    within: list[str]
+
+
+@dataclass
+class PlaceActors:
+    """The actors of a place and of every place inside it (``located_in``, followed down)."""
+
+    place: Entity
+    presences: list[Presence]
+    places: list[str]
+    as_of: Optional[dt.date] = None
+    sources: SourceBook = field(default_factory=SourceBook)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def actors(self) -> list[Entity]:
+        """Each actor once, in the order of :attr:`presences` (by name)."""
+        return list({p.actor.id: p.actor for p in self.presences}.values())
+
+    def _names(self) -> dict[str, str]:
+        names = {**self.names, self.place.id: self.place.name}
+        for p in self.presences:
+            names[p.actor.id] = p.actor.name
+            names[p.place.id] = p.place.name
+        return names
+
+    def as_dict(self) -> dict[str, Any]:
+        names = self._names()
+        return {
+            "place": brief(self.place),
+            "as_of": iso(self.as_of),
+            "places_searched": len(self.places),
+            "actors": [brief(a) for a in self.actors],
+            "presences": [{
+                "actor": brief(p.actor),
+                "place": brief(p.place),
+                "within": p.within,
+                "relation": rel_dict(p.relation, self.sources, names),
+                "sentence": sentence(p.relation, names, self.sources),
+            } for p in self.presences],
+        }
+
+    columns = ["actor_id", "actor_name", "actor_type", "relation_id", "type", "place_id",
+               "place_name", "within", "since", "until", "confidence", "sources"]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{
+            "actor_id": p.actor.id, "actor_name": p.actor.name, "actor_type": p.actor.type,
+            "relation_id": p.relation.id, "type": p.relation.type,
+            "place_id": p.place.id, "place_name": p.place.name, "within": " > ".join(p.within),
+            "since": p.relation.since.value if p.relation.since else None,
+            "until": p.relation.until.value if p.relation.until else None,
+            "confidence": p.relation.confidence.code,
+            "sources": [c.source for c in p.relation.citations],
+        } for p in self.presences]
+
+    def lines(self) -> list[str]:
+        n, names = len(self.actors), self._names()
+        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
+        out = [f"{n} actor{'s' if n != 1 else ''} in {self.place.name} ({self.place.id}) or a "
+               f"place inside it{when} ({len(self.places)} place{'s' if len(self.places) != 1 else ''} searched)."]
+        for p in self.presences:
+            via = f" [in {' › '.join(names.get(i, i) for i in p.within)}]" if len(p.within) > 1 else ""
+            out.append(f"  {sentence(p.relation, names, self.sources)}{via}")
+        return out
+
+
+def places_within(store, place: str, *, as_of=None) -> dict[str, list[str]]:
+    """Every place inside ``place`` (following ``located_in`` down), with the chain to reach it.
+
+    Returns ``{place id: [place, ..., that place]}``, the place itself first;
+    breadth-first, so each chain is a shortest one.
+    """
+    chains = {place: [place]}
+    todo = deque([place])
+    while todo:
+        p = todo.popleft()
+        for r in store.relations(p, direction="in", types=("located_in",), as_of=as_of):
+            if r.subject not in chains:
+                chains[r.subject] = chains[p] + [r.subject]
+                todo.append(r.subject)
+    return chains
+
+
+@native
+def actors_in(store, place: str, *, as_of=None,
+              types: Optional[Iterable[str]] = ("operates_in",)) -> PlaceActors:
+    """Actors operating in a place or anywhere inside it, each with the relation and its period.
+
+    The place hierarchy is followed down through ``located_in``: the actors of the
+    VRAEM, of Callao and of Lake Titicaca are actors of Peru.
+
+    Parameters
+    ----------
+    store : Store
+        Any store, or an :func:`~crimegraph.queries.as_of` view.
+    place : str
+        A place id, name or alias.
+    as_of : date, int or str, optional
+        Only relations valid on that day (the hierarchy too).
+    types : iterable of str
+        The actor-to-place relation types that count (default ``operates_in``;
+        add ``traffics_to`` for trafficking destinations).
+
+    Returns
+    -------
+    PlaceActors
+        ``.presences`` (actor, relation, place, chain of places), sorted by actor
+        name; ``.actors`` lists each actor once.
+
+    Raises
+    ------
+    UsageError
+        The entity is not a place.
+
+    Examples
+    --------
+    >>> import crimegraph
+    >>> from crimegraph.queries import actors_in
+    >>> store = crimegraph.open_store()
+    >>> peru = actors_in(store, "peru")
+    >>> vraem = {a.id for a in actors_in(store, "vraem").actors}
+    >>> "shining-path" in vraem and vraem <= {a.id for a in peru.actors}
+    True
+    """
+    types = check_types(types)
+    p = store.resolve(place)
+    if p.kind.value != "place":
+        raise UsageError(f"actors_in needs a place; {p.name} ({p.id}) is {_a(p.type_label)}")
+    chains = places_within(store, p.id, as_of=as_of)
+    cache: dict[str, Entity] = {}
+
+    def ent(i: str) -> Entity:
+        if i not in cache:
+            cache[i] = store.entity(i)
+        return cache[i]
+
+    presences = []
+    for pid, chain in chains.items():
+        for r in store.relations(pid, direction="in", types=types, as_of=as_of):
+            if r.object != pid:
+                continue
+            actor = ent(r.subject)
+            if actor.kind.value == "actor":
+                presences.append(Presence(actor, r, ent(pid), chain))
+    presences.sort(key=lambda x: (normalize(x.actor.name), x.actor.id, len(x.within),
+                                  normalize(x.place.name), x.relation.id))
+    for x in presences:
+        for i in x.within:
+            ent(i)
+    return PlaceActors(p, presences, list(chains), as_of,
+                       cited_sources(store, [x.relation for x in presences]),
+                       {i: e.name for i, e in cache.items()})
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
