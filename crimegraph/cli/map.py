@@ -1,0 +1,152 @@
+"""``crimegraph map``: write an interactive network map as one self-contained, offline HTML file."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import typer
+from rich.markup import escape
+
+from .common import SeedsOpt, StoreOpt, console, err_console, open_cli_store
+from .main import app
+
+REFINE_HINT = ("map a part of it: --ego ID --depth 1, --place ID, --economy ID or --path A B; "
+               "keep some kinds or types with --types (e.g. --types actor); keep some relation "
+               "types with --relations (e.g. --relations allied_with,rival_of); pick a date with "
+               "--as-of YEAR or a period with --since/--until. Or draw groups instead of entities "
+               "with --aggregate community (or kind, type), or raise --max-nodes/--max-edges.")
+
+
+@app.command("map")
+def map_command(
+    ego: Optional[str] = typer.Option(None, "--ego", metavar="ID",
+                                      help="Map an entity's neighbourhood (id, name or alias)."),
+    depth: int = typer.Option(1, "--depth", "-d", min=1, help="With --ego: how many relations away to go."),
+    cap: int = typer.Option(50, "--cap", min=0,
+                            help="With --ego: most new neighbours per entity, best-sourced first "
+                                 "(0: no cap); the rest are counted as +N."),
+    path: Optional[Tuple[str, str]] = typer.Option(None, "--path", metavar="A B",
+                                                   help="Map the connections between two entities, "
+                                                        "the shortest paths highlighted."),
+    max_hops: int = typer.Option(4, "--max-hops", min=1, help="With --path: longest path to look for."),
+    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many shortest paths."),
+    place: Optional[str] = typer.Option(None, "--place", metavar="ID",
+                                        help="Map everything operating in a place and inside it."),
+    economy: Optional[str] = typer.Option(None, "--economy", metavar="ID",
+                                          help="Map an illicit economy: its actors, hubs and events."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help="Only relations valid on this date (YYYY means its last day)."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE",
+                                        help="Only relations valid at some time from this date on."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Only relations valid at some time up to this date."),
+    types: Optional[List[str]] = typer.Option(None, "--types", "-t", metavar="TYPES",
+                                              help="Only these entity kinds or types (actor, place, "
+                                                   "armed_group, port …; relation type names are "
+                                                   "also accepted). Repeat or comma-separate."),
+    relations: Optional[List[str]] = typer.Option(None, "--relations", "-r", metavar="TYPES",
+                                                  help="Only these relation types (allied_with,rival_of)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title shown on the map."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="HTML file to write (default: a name from the map, "
+                                               "in the current folder)."),
+    size_by: str = typer.Option("degree", "--size-by",
+                                help="Node size: degree, citations, betweenness, pagerank or none."),
+    aggregate: Optional[str] = typer.Option(None, "--aggregate", metavar="BY",
+                                            help="If the map is over the limits, draw groups "
+                                                 "(kind, type or community) instead of refusing."),
+    max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=0,
+                                  help="Largest map drawn entity by entity (default 10,000; 0: no limit)."),
+    max_edges: Optional[int] = typer.Option(None, "--max-edges", min=0,
+                                  help="Most relations drawn (default 30,000; 0: no limit)."),
+    physics_max_nodes: Optional[int] = typer.Option(None, "--physics-max-nodes", min=0,
+                                          help="Up to this many entities the browser relaxes the "
+                                               "layout with physics (default 300); above, positions "
+                                               "are computed in Python."),
+    seeds: Optional[Path] = SeedsOpt,
+    store: str = StoreOpt,
+) -> None:
+    """Write an interactive network map: one self-contained HTML file that opens offline.
+
+    Without a mode it maps the whole graph. Click an entity or a line for its
+    description, period, confidence and sources with quotes; search, filter by
+    kind, relation type and year. Prints the path of the file written.
+    """
+    from crimegraph.queries.params import parse_as_of, parse_types
+    from crimegraph.schema.types import PartialDate
+    from crimegraph.errors import UsageError
+    from crimegraph.visualizations import render
+    from crimegraph.visualizations.render import MAX_EDGES, MAX_NODES, PHYSICS_MAX_NODES
+    from crimegraph.visualizations.select import parse_entity_types, select
+
+    day = parse_as_of(as_of)
+    start = _start_of(since, "--since", PartialDate, UsageError)
+    end = parse_as_of(until, "--until")
+    entity_types, from_types = parse_entity_types(types)
+    rel_types = parse_types(relations, "--relations")
+    if from_types:
+        rel_types = (rel_types or frozenset()) | from_types
+
+    t0 = time.perf_counter()
+    with open_cli_store(seeds, store) as st:
+        sel = select(st, ego=ego, depth=depth, cap=cap or None, path=path, max_hops=max_hops,
+                     k=paths, place=place, economy=economy, as_of=day, since=start, until=end,
+                     entity_types=entity_types, relation_types=rel_types)
+        command = _command_line(sys.argv[1:])
+        notes = [*sel.notes, f"Made with: {command}"]
+        result = render(
+            sel.subgraph, title=title or sel.title, subtitle=sel.subtitle, store=st,
+            size_by=size_by, aggregate=aggregate,
+            max_nodes=_limit(max_nodes, MAX_NODES), max_edges=_limit(max_edges, MAX_EDGES),
+            physics_max_nodes=PHYSICS_MAX_NODES if physics_max_nodes is None else physics_max_nodes,
+            period=sel.period, notes=notes, refine_hint=REFINE_HINT)
+    target = output or Path(f"{sel.slug}.html")
+    if target.suffix.lower() not in (".html", ".htm"):
+        target = target.with_name(target.name + ".html")
+    result.write(target)
+    elapsed = time.perf_counter() - t0
+    how = (f"aggregated by {result.aggregated}" if result.aggregated else
+           "layout relaxed in the browser" if result.physics else "layout computed in Python")
+    size = target.stat().st_size
+    err_console.print(f"wrote {escape(str(target))}: {result.nodes:,} "
+                      f"{'groups' if result.aggregated else 'entities'}, {result.edges:,} relations, "
+                      f"{size / 1e6:.1f} MB, {how} ({elapsed:.1f} s)")
+    console.print(str(target), markup=False, highlight=False)
+
+
+def _command_line(argv: list[str]) -> str:
+    """The command that made the map, for the page; local paths (output, seeds) left out."""
+    out: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "--output", "--seeds"):
+            skip = True
+            continue
+        if a.startswith(("--output=", "--seeds=")):
+            continue
+        out.append(a)
+    if not out or out[0] != "map":
+        out.insert(0, "map")
+    return "crimegraph " + " ".join(shlex.quote(a) for a in out)
+
+
+def _limit(value: Optional[int], default: int) -> Optional[int]:
+    if value is None:
+        return default
+    return None if value == 0 else value
+
+
+def _start_of(value, name, PartialDate, UsageError):
+    if value is None or value == "":
+        return None
+    try:
+        return PartialDate.parse(value).start
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None

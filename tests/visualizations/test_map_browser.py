@@ -1,0 +1,252 @@
+"""Maps in real headless Chromium, opened from file:// with the network blocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from crimegraph.graph.subgraph import Subgraph
+from crimegraph.visualizations import render
+from crimegraph.visualizations.select import select
+from tests.paths import ARTIFACTS, DATA
+
+from tests.visualizations.map_synthetic import random_subgraph
+
+pytestmark = pytest.mark.browser
+
+
+def whole(store) -> Subgraph:
+    return select(store).subgraph
+
+
+def assert_clean(m) -> None:
+    assert m.outside_requests == [], m.outside_requests
+    assert all(u.startswith(("file:", "data:")) for u in m.all_requests), m.all_requests
+    assert m.console_errors == [], m.console_errors
+    assert m.dialogs == [], m.dialogs
+
+
+def boxes_overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.fixture(scope="module")
+def peru_map(tmp_path_factory, peru_store):
+    sg = whole(peru_store)
+    path = tmp_path_factory.mktemp("maps") / "peru.html"
+    render(sg, path, title="Organized crime in Peru", store=peru_store)
+    return path, sg
+
+
+# ------------------------------------------------------------------ the Peru map
+def test_peru_map_offline_complete_and_readable(open_map, peru_map):
+    path, sg = peru_map
+    m = open_map(path)
+    assert_clean(m)
+    assert m.drawn() == {"nodes": len(sg.entities), "edges": len(sg.relations)}
+    # the legend lists every kind and relation type on the map
+    legend = m.page.inner_text("#cg-legend")
+    for label in ("actor", "place", "illicit economy", "operates in", "allied with", "located in"):
+        assert label in legend
+    # labels never overlap, and the best-connected entities are labelled
+    boxes = m.eval("() => window.crimegraphMap.labelBoxes()")
+    assert len(boxes) >= 40
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not boxes_overlap(a, b), (a, b)
+    ARTIFACTS.mkdir(exist_ok=True)
+    m.page.screenshot(path=str(ARTIFACTS / "peru-map.png"))
+    assert (ARTIFACTS / "peru-map.png").stat().st_size > 20_000
+
+
+def test_clicking_a_node_shows_its_sources(open_map, peru_map, peru_store):
+    path, sg = peru_map
+    m = open_map(path)
+    m.click_node("shining-path")
+    m.page.wait_for_selector("#cg-panel h2:text-is('Shining Path')")
+    text = m.panel_text()
+    sp = peru_store.entity("shining-path")
+    assert "armed group" in text and "SOURCES FOR THIS ENTITY" in text.upper()
+    for c in sp.citations:
+        assert peru_store.source(c.source).title in text
+        if c.quote:
+            assert c.quote[:60] in text
+    # and its relations, each with period, confidence and a way to its evidence
+    n_rels = len([r for r in sg.relations.values() if "shining-path" in (r.subject, r.object)])
+    assert f"Relations in this map ({n_rels})".upper() in text.upper()
+    # the rest of the map recedes: entities not attached to it are dimmed
+    linked = {r.other("shining-path") for r in sg.relations.values()
+              if "shining-path" in (r.subject, r.object)} | {"shining-path"}
+    opacity = m.eval("""() => { const m = window.crimegraphMap, out = {};
+        m.data.nodes.forEach((n, i) => { out[n.id] = m.network.body.data.nodes.get(i).opacity; });
+        return out; }""")
+    assert {i for i, o in opacity.items() if o == 1} == linked
+    m.page.mouse.click(5 + m.page.locator("#cg-network").bounding_box()["x"],
+                       5 + m.page.locator("#cg-network").bounding_box()["y"])  # empty canvas
+    assert "HOW TO READ THIS MAP" in m.panel_text().upper()
+    assert_clean(m)
+
+
+def test_relation_evidence_panel(open_map, peru_map, peru_store):
+    path, sg = peru_map
+    m = open_map(path)
+    m.click_node("shining-path")
+    m.page.locator("#cg-panel ul.cg-rels button", has_text="operates in").first.click()
+    text = m.panel_text()
+    assert "period" in text and "confidence" in text and "EVIDENCE" in text.upper()
+    rel_id = m.page.inner_text("#cg-panel dl dd:nth-of-type(3)")
+    r = peru_store.relation(rel_id)
+    assert r.confidence.code in text
+    for c in r.citations:
+        assert peru_store.source(c.source).title in text
+        if c.quote:
+            assert c.quote[:60] in text
+    # clicking the line itself shows the same evidence
+    m.eval("() => { const h = document.querySelector('#cg-panel .cg-back'); if (h) h.click(); }")
+    j = m.eval("(id) => window.crimegraphMap.edgeIndexOf(id)", rel_id)
+    m.eval("(j) => window.crimegraphMap.focus(window.crimegraphMap.data.edges[j].from)", j)
+    pos = m.eval("(j) => window.crimegraphMap.edgeScreenPosition(j)", j)
+    m.page.mouse.click(pos["x"], pos["y"])
+    assert "EVIDENCE" in m.panel_text().upper()
+    assert_clean(m)
+
+
+def test_search_focuses_a_node(open_map, peru_map):
+    path, _ = peru_map
+    m = open_map(path)
+    m.page.fill("#cg-search", "sendero lumin")
+    m.page.wait_for_selector("#cg-results li[role=option]")
+    assert "Shining Path" in m.page.inner_text("#cg-results")
+    m.page.press("#cg-search", "Enter")
+    m.page.wait_for_selector("#cg-panel h2:text-is('Shining Path')")
+    selected = m.eval("() => window.crimegraphMap.network.getSelectedNodes()")
+    assert selected == [m.eval("() => window.crimegraphMap.indexOf('shining-path')")]
+    assert_clean(m)
+
+
+def test_kind_and_relation_toggles(open_map, peru_map):
+    path, sg = peru_map
+    m = open_map(path)
+    events = {i for i, e in sg.entities.items() if e.kind.value == "event"}
+    m.page.locator("#cg-legend-kinds label", has_text="event").locator("input").uncheck()
+    expected_edges = len([r for r in sg.relations.values()
+                          if r.subject not in events and r.object not in events])
+    assert m.drawn() == {"nodes": len(sg.entities) - len(events), "edges": expected_edges}
+    m.page.locator("#cg-legend-relations label", has_text="located in").locator("input").uncheck()
+    expected_edges -= len([r for r in sg.relations.values() if r.type == "located_in"])
+    assert m.drawn()["edges"] == expected_edges
+    m.page.locator("#cg-legend-kinds label", has_text="event").locator("input").check()
+    assert m.drawn()["nodes"] == len(sg.entities)
+    assert_clean(m)
+
+
+def test_time_slider(open_map, peru_map):
+    path, sg = peru_map
+    m = open_map(path)
+    assert m.page.is_visible("#cg-time")
+    m.eval("""() => { const s = document.getElementById('cg-year'); s.value = '1992';
+                      s.dispatchEvent(new Event('input', {bubbles: true})); }""")
+    start, end = dt.date(1992, 1, 1), dt.date(1992, 12, 31)
+    valid = [r for r in sg.relations.values() if r.overlaps(start, end)]
+    assert m.drawn()["edges"] == len(valid)
+    assert m.page.inner_text("#cg-year-label") == "1992"
+    m.page.click("#cg-year-all")
+    assert m.drawn()["edges"] == len(sg.relations)
+    assert_clean(m)
+
+
+# ------------------------------------------------------------------ safety
+def test_hostile_strings_stay_text(open_map, tmp_path):
+    from crimegraph.graph.registry import open_store
+
+    store = open_store("memory", seeds=DATA / "xss")
+    sg = select(store).subgraph
+    path = tmp_path / "xss.html"
+    render(sg, path, title="<img src=x onerror=alert('title')>", store=store)
+    m = open_map(path)
+    assert m.page.inner_text("#cg-title") == "<img src=x onerror=alert('title')>"
+    m.click_node("evil-actor")
+    m.page.wait_for_selector("#cg-panel h2")
+    assert m.page.inner_text("#cg-panel h2") == "<img src=x onerror=alert(1)>"
+    text = m.panel_text()
+    assert "</script><script>alert('description')</script>" in text
+    assert "\"><svg onload=alert('quote')>" in text
+    m.page.fill("#cg-search", "<img")
+    m.page.wait_for_selector("#cg-results li[role=option]")
+    assert "<img src=x onerror=alert(1)>" in m.page.inner_text("#cg-results")
+    m.page.press("#cg-search", "Enter")
+    # nothing was injected: no element from the data exists anywhere in the document
+    counts = m.eval("""() => ({
+        img: document.querySelectorAll('img').length,
+        iframe: document.querySelectorAll('iframe').length,
+        svgOnload: document.querySelectorAll('[onload],[onerror]').length,
+        scripts: document.querySelectorAll('script').length,
+        styles: document.querySelectorAll('style').length,
+        badLinks: [...document.querySelectorAll('a[href]')].filter(a => !/^https?:/.test(a.href)).length
+    })""")
+    assert counts == {"img": 0, "iframe": 0, "svgOnload": 0, "scripts": 4, "styles": 2, "badLinks": 0}
+    # hovering shows the tooltip, as text
+    pos = m.eval("(i) => window.crimegraphMap.nodeScreenPosition(i)",
+                 m.eval("() => window.crimegraphMap.indexOf('evil-actor')"))
+    m.page.mouse.move(pos["x"] + 1, pos["y"] + 1)
+    m.page.wait_for_timeout(600)
+    assert m.eval("() => document.querySelectorAll('img, iframe').length") == 0
+    assert_clean(m)
+
+
+# ------------------------------------------------------------------ the command line
+def test_ego_map_from_the_command_line(cli, open_map, tmp_path, peru_store):
+    out = tmp_path / "sp.html"
+    cli("map", "--ego", "shining-path", "--depth", "2", "-o", out, check_rc=0)
+    m = open_map(out)
+    from crimegraph.queries import ego_network
+
+    ego = ego_network(peru_store, "shining-path", depth=2)
+    assert m.drawn() == {"nodes": len(ego.entities), "edges": len(ego.relations)}
+    assert m.page.is_visible("#cg-legend") and m.page.inner_text("#cg-legend-kinds")
+    m.click_node("shining-path")
+    m.page.wait_for_selector("#cg-panel h2:text-is('Shining Path')")
+    assert "SOURCES FOR THIS ENTITY" in m.panel_text().upper()
+    m.page.screenshot(path=str(ARTIFACTS / "shining-path-ego.png"))
+    assert_clean(m)
+
+
+def test_path_map_in_the_browser(cli, open_map, tmp_path):
+    out = tmp_path / "path.html"
+    cli("map", "--path", "tren-de-aragua", "shining-path", "-o", out, check_rc=0)
+    m = open_map(out)
+    data = m.eval("() => window.crimegraphMap.data.edges.filter(e => e.hl).length")
+    assert data >= 2
+    assert m.drawn()["edges"] == m.eval("() => window.crimegraphMap.data.edges.length")
+    assert_clean(m)
+
+
+# ------------------------------------------------------------------ scale
+@pytest.mark.slow
+def test_5000_node_map_is_interactive_at_once(open_map, tmp_path):
+    sg = random_subgraph(5000, 10000, seed=4)
+    path = tmp_path / "big.html"
+    m_info = render(sg, path)
+    assert not m_info.physics
+    t = time.perf_counter()
+    m = open_map(path, timeout_ms=120_000)
+    wall = time.perf_counter() - t
+    ready_ms = m.eval("() => window.crimegraphMap.readyAt")
+    assert m.drawn() == {"nodes": 5000, "edges": len(sg.relations)}
+    assert not m.eval("() => window.crimegraphMap.network.physics.physicsEnabled")
+    # the target is 3 s on an idle machine (see benchmarks/results/maps.md); allow a loaded CI runner
+    assert ready_ms < 15_000, f"drawn after {ready_ms:.0f} ms ({wall:.1f} s wall)"
+    assert_clean(m)
+
+
+def test_aggregated_map_in_the_browser(open_map, tmp_path, peru_store):
+    path = tmp_path / "agg.html"
+    m_info = render(whole(peru_store), path, max_nodes=20, aggregate="community")
+    m = open_map(path)
+    assert m.drawn() == {"nodes": m_info.nodes, "edges": m_info.edges}
+    gid = m.eval("() => window.crimegraphMap.data.nodes[0].id")
+    m.click_node(gid)
+    assert "BEST-CONNECTED MEMBERS" in m.panel_text().upper()
+    assert_clean(m)

@@ -1,0 +1,822 @@
+/* crimegraph map: legend, filters, search, time slider, evidence panel and labels.
+ *
+ * Safety rule for this file: data is written into the document only through
+ * textContent, DOM node creation and attribute setters; never innerHTML.
+ * vis-network shows string tooltips with innerText, and canvas text is text.
+ */
+(function () {
+  "use strict";
+
+  var T = { start: performance.now() };
+  var DATA = JSON.parse(document.getElementById("cg-data").textContent);
+  var VIS = JSON.parse(document.getElementById("cg-vis").textContent);
+  var META = DATA.meta;
+  var NODES = DATA.nodes;
+  var EDGES = DATA.edges;
+  var SOURCES = DATA.sources;
+  var N = NODES.length;
+  var M = EDGES.length;
+  var AGG = !!META.aggregated;
+
+  T.parsed = performance.now();
+  var RTYPES = {};
+  DATA.legend.relations.forEach(function (r) { RTYPES[r.id] = r; });
+  var KINDS = {};
+  DATA.legend.kinds.forEach(function (k) { KINDS[k.id] = k; });
+
+  // ------------------------------------------------------------------ DOM helpers
+  function el(tag, attrs) {
+    var e = document.createElement(tag);
+    if (attrs) {
+      for (var k in attrs) {
+        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] == null) continue;
+        if (k === "text") e.textContent = String(attrs[k]);
+        else if (k === "class") e.className = attrs[k];
+        else if (k.slice(0, 2) === "on") e.addEventListener(k.slice(2), attrs[k]);
+        else e.setAttribute(k, String(attrs[k]));
+      }
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c == null || c === false) continue;
+      if (Array.isArray(c)) c.forEach(function (x) { if (x != null) e.append(x); });
+      else e.append(c); // strings become text nodes
+    }
+    return e;
+  }
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (var k in attrs) e.setAttribute(k, String(attrs[k]));
+    return e;
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
+  function fmt(n) { return Number(n).toLocaleString("en-US"); }
+  function plural(n, one, many) { return fmt(n) + " " + (n === 1 ? one : (many || one + "s")); }
+  function norm(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+  }
+
+  // ------------------------------------------------------------------ derived data
+  var incident = [];
+  for (var i = 0; i < N; i++) incident.push([]);
+  EDGES.forEach(function (e, j) { incident[e.from].push(j); if (e.to !== e.from) incident[e.to].push(j); });
+  var hasHighlight = EDGES.some(function (e) { return e.hl; });
+
+  function typeLabel(t) { return DATA.typeLabels[t] || t; }
+  function relLabel(t) { return RTYPES[t] ? RTYPES[t].label : t; }
+  function isSymmetric(e) { return RTYPES[e.type] ? RTYPES[e.type].symmetric : true; }
+  function nodeLabel(i) {
+    var n = NODES[i];
+    return n.more ? n.name + "  +" + n.more : n.name;
+  }
+  function periodText(e) {
+    if (e.since && e.until) return e.since + "–" + e.until;
+    if (e.since) return "since " + e.since;
+    if (e.until) return "until " + e.until;
+    return "";
+  }
+  function confText(code) {
+    if (!code) return "";
+    var r = DATA.confidence.reliability[code[0]];
+    var c = DATA.confidence.credibility[code.slice(1)];
+    return r && c ? r + " source; " + c : "";
+  }
+  function arrowText(e) {
+    if (AGG) return " — ";
+    return isSymmetric(e) ? " — " + relLabel(e.type) + " — " : " — " + relLabel(e.type) + " → ";
+  }
+
+  // ------------------------------------------------------------------ vis data
+  VIS.nodes.forEach(function (v, i) {
+    var n = NODES[i];
+    v.title = AGG ? n.name + " — " + plural(n.members, "entity", "entities")
+                  : n.name + " — " + typeLabel(n.type);
+  });
+  VIS.edges.forEach(function (v, j) {
+    var e = EDGES[j];
+    var bits = [NODES[e.from].name + arrowText(e) + NODES[e.to].name];
+    if (AGG) bits.push(plural(e.count, "relation"));
+    else {
+      var p = periodText(e);
+      if (p) bits.push(p);
+      bits.push("confidence " + e.conf);
+    }
+    v.title = bits.join(" · ");
+  });
+
+  var hiddenKinds = new Set();
+  var hiddenTypes = new Set();
+  var year = null; // null: all years
+  var nodeOn = new Uint8Array(N).fill(1);
+  var edgeOn = new Uint8Array(M).fill(1);
+
+  function edgeInYear(e) {
+    if (year === null) return true;
+    if (e.sy != null && e.sy > year) return false;
+    if (e.uy != null && e.uy < year) return false;
+    return true;
+  }
+  function recompute() {
+    var byTime = new Uint8Array(M);
+    for (var j = 0; j < M; j++) byTime[j] = edgeInYear(EDGES[j]) ? 1 : 0;
+    for (var i = 0; i < N; i++) {
+      var n = NODES[i];
+      var on = !hiddenKinds.has(n.kind);
+      if (on && year !== null && incident[i].length && !n.focus) {
+        on = incident[i].some(function (j) { return byTime[j]; });
+      }
+      nodeOn[i] = on ? 1 : 0;
+    }
+    for (var k = 0; k < M; k++) {
+      var e = EDGES[k];
+      edgeOn[k] = byTime[k] && !hiddenTypes.has(e.type) && nodeOn[e.from] && nodeOn[e.to] ? 1 : 0;
+    }
+  }
+
+  var baseColor = VIS.edges.map(function (v) { return v.color; });
+  var nodesDS = new vis.DataSet(VIS.nodes);
+  var edgesDS = new vis.DataSet(VIS.edges);
+  var nodesView = new vis.DataView(nodesDS, { filter: function (item) { return nodeOn[item.id] === 1; } });
+  var edgesView = new vis.DataView(edgesDS, { filter: function (item) { return edgeOn[item.id] === 1; } });
+  var container = document.getElementById("cg-network");
+  T.datasets = performance.now();
+  var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, VIS.options);
+  T.network = performance.now();
+
+  function applyFilters() {
+    recompute();
+    nodesView.refresh();
+    edgesView.refresh();
+    updateCounts();
+    network.redraw();
+  }
+
+  // ------------------------------------------------------------------ labels without overlaps
+  // vis-network draws no node labels here (font size 0). After each frame the
+  // page draws them itself, most important first, skipping any label that
+  // would overlap one already drawn or a node: labels never overlap, and more
+  // appear as the reader zooms in.
+  var emphasis = new Float64Array(N);
+  var order = [];
+  var selectedNode = null;
+  var FONT = ' system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif';
+  var widthCache = new Map();
+  var lastLabels = [];
+
+  function computeOrder() {
+    for (var i = 0; i < N; i++) {
+      var n = NODES[i];
+      emphasis[i] = (n.focus ? 30 : 0) + (n.hl ? 20 : 0);
+    }
+    if (selectedNode !== null) {
+      emphasis[selectedNode] += 100;
+      incident[selectedNode].forEach(function (j) {
+        var e = EDGES[j];
+        var o = e.from === selectedNode ? e.to : e.from;
+        emphasis[o] += 50;
+      });
+    }
+    order = new Array(N);
+    for (var k = 0; k < N; k++) order[k] = k;
+    order.sort(function (a, b) {
+      return (emphasis[b] - emphasis[a]) || (VIS.nodes[b].size - VIS.nodes[a].size) ||
+             (incident[b].length - incident[a].length) || (a - b);
+    });
+  }
+  computeOrder();
+
+  function textWidth(ctx, i, font) {
+    var key = i + "|" + font;
+    var w = widthCache.get(key);
+    if (w === undefined) { ctx.font = font; w = ctx.measureText(nodeLabel(i)).width; widthCache.set(key, w); }
+    return w;
+  }
+
+  var labelsOn = true;
+  function drawLabels(ctx) {
+    if (!labelsOn) { lastLabels = []; return; }
+    var body = network.body;
+    var scale = network.getScale();
+    var tr = body.view.translation;
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    var W = container.clientWidth, H = container.clientHeight;
+    var CELL = 48;
+    // three spatial hashes: labels drawn, the discs of every node on screen, and
+    // the discs of the nodes already processed (more important than the current one)
+    var labelsGrid = new Map(), discsGrid = new Map(), priorGrid = new Map();
+    function cells(x0, y0, x1, y1, fn) {
+      var cx0 = Math.floor(x0 / CELL), cx1 = Math.floor(x1 / CELL);
+      var cy0 = Math.floor(y0 / CELL), cy1 = Math.floor(y1 / CELL);
+      for (var cx = cx0; cx <= cx1; cx++) {
+        for (var cy = cy0; cy <= cy1; cy++) {
+          if (fn(cx * 100003 + cy) === false) return false;
+        }
+      }
+      return true;
+    }
+    function free(grid, b, self) {
+      return cells(b[0], b[1], b[2], b[3], function (key) {
+        var list = grid.get(key);
+        if (!list) return true;
+        for (var q = 0; q < list.length; q++) {
+          var o = list[q];
+          if (o[4] === self) continue;
+          if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return false;
+        }
+        return true;
+      });
+    }
+    function occupy(grid, b) {
+      cells(b[0], b[1], b[2], b[3], function (key) {
+        var list = grid.get(key);
+        if (!list) grid.set(key, list = []);
+        list.push(b);
+      });
+    }
+    // where each visible node is on screen
+    var screen = new Map();
+    var ids = body.nodeIndices;
+    for (var a = 0; a < ids.length; a++) {
+      var nd = body.nodes[ids[a]];
+      if (!nd) continue;
+      var sx = nd.x * scale + tr.x, sy = nd.y * scale + tr.y;
+      if (sx < -60 || sx > W + 60 || sy < -40 || sy > H + 40) continue;
+      var rr = (nd.options.size || 10) * scale;
+      screen.set(ids[a], [sx, sy, rr]);
+      if (rr >= 2.5) occupy(discsGrid, [sx - rr, sy - rr, sx + rr, sy + rr, ids[a]]);
+    }
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    var drawn = [];
+    var budget = 600;
+    // Most important first. A label goes where it covers no other label and no
+    // node; failing that, the most important labels may cover a less important
+    // node (the white halo keeps both readable). Labels never cover each other.
+    for (var k = 0; k < order.length && drawn.length < budget; k++) {
+      var i = order[k];
+      var s = screen.get(i);
+      if (!s) continue;
+      var strong = emphasis[i] >= 20 || k < 3;
+      var size = strong ? 13.5 : 12;
+      var font = (strong ? "600 " : "") + size + "px" + FONT;
+      var w = textWidth(ctx, i, font);
+      var h = size + 2, r = s[2], gap = 3;
+      // below, right, above, left of the node
+      var spots = [
+        [s[0] - w / 2, s[1] + r + gap],
+        [s[0] + r + gap + 1, s[1] - h / 2],
+        [s[0] - w / 2, s[1] - r - gap - h],
+        [s[0] - r - gap - 1 - w, s[1] - h / 2]
+      ];
+      var boxes = [];
+      for (var q = 0; q < spots.length; q++) {
+        var x = spots[q][0], y = spots[q][1];
+        var box = [x - 2, y - 1, x + w + 2, y + h, i];
+        if (box[0] < 0 || box[2] > W || box[1] < 0 || box[3] > H) continue;
+        if (free(labelsGrid, box, -2)) boxes.push(box);
+      }
+      var placed = null;
+      for (var q1 = 0; q1 < boxes.length && !placed; q1++) {
+        if (free(discsGrid, boxes[q1], i)) placed = boxes[q1];
+      }
+      if (!placed && (strong || k < 12)) {
+        for (var q2 = 0; q2 < boxes.length && !placed; q2++) {
+          if (free(priorGrid, boxes[q2], i)) placed = boxes[q2];
+        }
+      }
+      if (r >= 2.5) occupy(priorGrid, [s[0] - r, s[1] - r, s[0] + r, s[1] + r, i]);
+      if (!placed) continue;
+      occupy(labelsGrid, placed);
+      ctx.font = font;
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeText(nodeLabel(i), placed[0] + 2, placed[1] + 1);
+      ctx.fillStyle = keepNodes && !keepNodes.has(i) ? "#a0a0a6" : strong ? "#000000" : "#1d1d1f";
+      ctx.fillText(nodeLabel(i), placed[0] + 2, placed[1] + 1);
+      drawn.push(placed);
+    }
+    ctx.restore();
+    lastLabels = drawn;
+  }
+  network.on("afterDrawing", drawLabels);
+
+  // ------------------------------------------------------------------ legend
+  function kindSwatch(shape, color, border) {
+    var s = svgEl("svg", { width: 22, height: 18, viewBox: "0 0 22 18", "aria-hidden": "true" });
+    var a = { fill: color, stroke: border, "stroke-width": 1 };
+    var shapeEl;
+    if (shape === "square") shapeEl = svgEl("rect", Object.assign({ x: 5, y: 3, width: 12, height: 12 }, a));
+    else if (shape === "diamond") shapeEl = svgEl("polygon", Object.assign({ points: "11,1.5 18.5,9 11,16.5 3.5,9" }, a));
+    else if (shape === "star") shapeEl = svgEl("polygon", Object.assign({ points: "11,1 13.4,6.6 19.5,6.9 14.8,10.8 16.3,16.8 11,13.5 5.7,16.8 7.2,10.8 2.5,6.9 8.6,6.6" }, a));
+    else if (shape === "hexagon") shapeEl = svgEl("polygon", Object.assign({ points: "11,1.5 17.5,5.2 17.5,12.8 11,16.5 4.5,12.8 4.5,5.2" }, a));
+    else if (shape === "triangle") shapeEl = svgEl("polygon", Object.assign({ points: "11,2 18,16 4,16" }, a));
+    else shapeEl = svgEl("circle", Object.assign({ cx: 11, cy: 9, r: 6.5 }, a));
+    s.appendChild(shapeEl);
+    return s;
+  }
+  function relationSwatch(r) {
+    var s = svgEl("svg", { width: 30, height: 12, viewBox: "0 0 30 12", "aria-hidden": "true" });
+    var line = { x1: 1, y1: 6, x2: r.symmetric ? 29 : 22, y2: 6, stroke: r.color, "stroke-width": 2.5 };
+    if (r.dashes) line["stroke-dasharray"] = "5 3";
+    s.appendChild(svgEl("line", line));
+    if (!r.symmetric) s.appendChild(svgEl("polygon", { points: "21,1.5 29,6 21,10.5", fill: r.color }));
+    return s;
+  }
+  function legendRow(swatch, text, count, hiddenSet, key, tooltip) {
+    var box = el("input", { type: "checkbox", "aria-label": "show " + text });
+    box.checked = true;
+    var row = el("label", { title: tooltip || null }, box, swatch, el("span", { text: text }),
+                 el("span", { class: "cg-count", text: fmt(count) }));
+    row.dataset.key = key;
+    box.addEventListener("change", function () {
+      if (box.checked) hiddenSet.delete(key); else hiddenSet.add(key);
+      row.classList.toggle("cg-off", !box.checked);
+      applyFilters();
+    });
+    return row;
+  }
+  (function buildLegend() {
+    var kinds = document.getElementById("cg-legend-kinds");
+    kinds.appendChild(el("h3", { text: AGG ? "Groups" : "Entities" }));
+    DATA.legend.kinds.forEach(function (k) {
+      kinds.appendChild(legendRow(kindSwatch(k.shape, k.color, k.border), k.label, k.count, hiddenKinds, k.id));
+    });
+    var rels = document.getElementById("cg-legend-relations");
+    if (DATA.legend.relations.length) {
+      rels.appendChild(el("h3", { text: "Relations" }));
+      DATA.legend.relations.forEach(function (r) {
+        var tip = r.description + (r.symmetric ? " (mutual: no arrowhead)" : " (arrow points to the object)");
+        if (AGG) {
+          rels.appendChild(el("label", { title: tip }, el("span"), relationSwatch(r), el("span", { text: r.label }),
+                              el("span", { class: "cg-count", text: fmt(r.count) })));
+        } else {
+          rels.appendChild(legendRow(relationSwatch(r), r.label, r.count, hiddenTypes, r.id, tip));
+        }
+      });
+      if (AGG) rels.appendChild(el("label", { title: "Lines whose relations have no clear majority type" }, el("span"),
+                                   relationSwatch({ color: "#8c8c8c", symmetric: true, dashes: false }),
+                                   el("span", { text: "mixed types" }), el("span")));
+    }
+    var sizeNote = {
+      degree: "Node size: number of relations in this map.",
+      citations: "Node size: number of citations on its relations.",
+      betweenness: "Node size: betweenness (how often it lies between others).",
+      pagerank: "Node size: PageRank.",
+      members: "Node size: number of entities in the group. Line width: number of relations between two groups; colour: their most common type.",
+      none: ""
+    }[META.sizeBy] || "";
+    var notes = [sizeNote];
+    if (!AGG) notes.push("Arrows point from subject to object; mutual relations have none. Dashed lines: rivalry or loose ties.");
+    if (hasHighlight) notes.push("Bold, labelled lines: the connecting path.");
+    document.getElementById("cg-legend-size").textContent = notes.filter(Boolean).join(" ");
+  })();
+
+  // ------------------------------------------------------------------ panel
+  var panel = document.getElementById("cg-panel-body");
+  var backStack = [];
+
+  function showPanel(builder, push) {
+    if (push !== false && panel.firstChild) backStack.push(panel.__view);
+    clear(panel);
+    panel.__view = builder;
+    if (backStack.length) {
+      panel.appendChild(el("button", { type: "button", class: "cg-back", text: "← back",
+        onclick: function () { var v = backStack.pop(); if (v) showPanel(v, false); } }));
+    }
+    builder(panel);
+    panel.parentNode.scrollTop = 0;
+  }
+
+  function sourceList(cites) {
+    if (!cites || !cites.length) return el("p", { class: "cg-note", text: "No citation." });
+    return el("ol", { class: "cg-sources" }, cites.map(function (c) {
+      var s = SOURCES[c.s] || { title: "unknown source" };
+      var meta = [];
+      if (s.publisher) meta.push(s.publisher);
+      if (s.date) meta.push(s.date);
+      if (c.p) meta.push("p. " + c.p);
+      var li = el("li", null, el("strong", { text: s.title }));
+      if (meta.length) li.append(el("div", { class: "cg-src-meta", text: meta.join(" · ") }));
+      if (s.reliability) {
+        li.append(el("div", { class: "cg-src-meta" }, "Source reliability ",
+          el("span", { class: "cg-grade", text: s.reliability }), ": " + (DATA.confidence.reliability[s.reliability] || "")));
+      }
+      if (c.q) li.append(el("blockquote", { text: "“" + c.q + "”" }));
+      var url = safeUrl(s.url);
+      if (url) li.append(el("div", { class: "cg-src-meta" },
+        el("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow", text: url })));
+      if (s.missing) li.append(el("div", { class: "cg-src-meta", text: "(source record not in this map's data: " + s.id + ")" }));
+      return li;
+    }));
+  }
+
+  function relationButton(j, from) {
+    var e = EDGES[j];
+    var other = e.from === from ? e.to : e.from;
+    var r = RTYPES[e.type] || { label: e.type, color: "#888", dashes: false, symmetric: true, inverse: e.type };
+    var phrase;
+    if (r.symmetric || e.from === from) phrase = r.label;
+    else phrase = r.inverse;
+    var meta = AGG ? [plural(e.count, "relation")] : [periodText(e), e.conf, plural(e.cites.length, "source")].filter(Boolean);
+    var arrow = r.symmetric ? "" : (e.from === from ? " →" : " ←");
+    return el("li", null, el("button", { type: "button", onclick: function () { selectEdge(j); } },
+      el("span", { class: "cg-swatch" + (r.dashes ? " cg-dashed" : ""), style: "border-top-color:" + r.color }),
+      el("span", { class: "cg-rel-type", text: phrase + arrow + " " }),
+      el("span", { text: NODES[other].name }),
+      el("div", { class: "cg-rel-meta", text: meta.join(" · ") })));
+  }
+
+  function nodeView(i) {
+    return function (p) {
+      var n = NODES[i];
+      p.appendChild(el("h2", { text: n.name }));
+      if (AGG) return groupView(p, n);
+      var kicker = el("div", { class: "cg-kicker" }, typeLabel(n.type) + " · " + ((KINDS[n.kind] || {}).label || n.kind));
+      if (n.status) kicker.append(" ", el("span", { class: "cg-chip", text: n.status }));
+      p.appendChild(kicker);
+      if (n.aliases && n.aliases.length) {
+        p.appendChild(el("p", { class: "cg-note", text: "Also: " + n.aliases.map(function (a) {
+          return a[1] ? a[0] + " (" + a[1] + ")" : a[0]; }).join("; ") }));
+      }
+      if (n.desc) p.appendChild(el("p", { text: n.desc }));
+      var dl = el("dl");
+      dl.append(el("dt", { text: "id" }), el("dd", { text: n.id }));
+      if (n.date) dl.append(el("dt", { text: "date" }), el("dd", { text: n.date }));
+      if (n.figures) Object.keys(n.figures).forEach(function (k) {
+        dl.append(el("dt", { text: k }), el("dd", { text: fmt(n.figures[k]) }));
+      });
+      if (n.coords) dl.append(el("dt", { text: "coordinates" }), el("dd", { text: n.coords[0] + ", " + n.coords[1] }));
+      if (n.ext) Object.keys(n.ext).forEach(function (k) {
+        dl.append(el("dt", { text: k }), el("dd", { text: n.ext[k] }));
+      });
+      if (META.sizeBy !== "none") dl.append(el("dt", { text: META.sizeBy }), el("dd", { text: String(n.m) }));
+      p.appendChild(dl);
+      if (n.more) {
+        p.appendChild(el("p", { class: "cg-warn", text: plural(n.more, "more neighbour") +
+          " not drawn (the map keeps the best-sourced ones). Map this entity on its own to see them: crimegraph map --ego " + n.id }));
+      }
+      var rels = incident[i].slice().sort(function (a, b) {
+        var ea = EDGES[a], eb = EDGES[b];
+        return relLabel(ea.type).localeCompare(relLabel(eb.type)) ||
+               NODES[ea.from === i ? ea.to : ea.from].name.localeCompare(NODES[eb.from === i ? eb.to : eb.from].name);
+      });
+      p.appendChild(el("h3", { text: "Relations in this map (" + rels.length + ")" }));
+      if (rels.length) p.appendChild(el("ul", { class: "cg-rels" }, rels.map(function (j) { return relationButton(j, i); })));
+      else p.appendChild(el("p", { class: "cg-note", text: "None." }));
+      p.appendChild(el("h3", { text: "Sources for this entity" }));
+      p.appendChild(sourceList(n.cites));
+    };
+  }
+
+  function groupView(p, n) {
+    p.appendChild(el("div", { class: "cg-kicker", text: "group of " + plural(n.members, "entity", "entities") }));
+    var kinds = el("p");
+    Object.keys(n.byKind).forEach(function (k) { kinds.append(el("span", { class: "cg-chip", text: k + ": " + fmt(n.byKind[k]) })); });
+    p.appendChild(kinds);
+    p.appendChild(el("p", { class: "cg-note", text: plural(n.internal, "relation") + " inside the group." }));
+    p.appendChild(el("h3", { text: "Best-connected members" }));
+    p.appendChild(el("ol", { class: "cg-sources" }, n.top.map(function (t) {
+      return el("li", null, el("strong", { text: t[1] }), el("div", { class: "cg-src-meta", text: t[0] + " · " + plural(t[2], "relation") }));
+    })));
+    if (n.top.length) {
+      p.appendChild(el("p", { class: "cg-note", text: "To see the evidence, map one member: crimegraph map --ego " + n.top[0][0] + " --depth 1" }));
+    }
+    var i = NODES.indexOf(n);
+    p.appendChild(el("h3", { text: "Links to other groups" }));
+    p.appendChild(el("ul", { class: "cg-rels" }, incident[i].map(function (j) { return relationButton(j, i); })));
+  }
+
+  function edgeView(j) {
+    return function (p) {
+      var e = EDGES[j];
+      var r = RTYPES[e.type] || { label: e.type, symmetric: true };
+      var head = el("h2");
+      head.append(nodeLink(e.from), el("span", { class: "cg-rel-type", text: arrowText(e) }), nodeLink(e.to));
+      p.appendChild(head);
+      if (AGG) {
+        p.appendChild(el("div", { class: "cg-kicker", text: plural(e.count, "relation") + " between the two groups" }));
+        p.appendChild(el("ul", { class: "cg-rels" }, Object.keys(e.types).map(function (t) {
+          var rt = RTYPES[t] || { label: t, color: "#888", dashes: false };
+          return el("li", null, el("span", { class: "cg-swatch" + (rt.dashes ? " cg-dashed" : ""), style: "border-top-color:" + rt.color }),
+            el("span", { class: "cg-rel-type", text: rt.label + " " }), el("span", { class: "cg-rel-meta", text: fmt(e.types[t]) }));
+        })));
+        p.appendChild(el("h3", { text: "Examples (best graded first)" }));
+        p.appendChild(el("ol", { class: "cg-sources" }, e.examples.map(function (x) {
+          return el("li", null, el("span", { text: x[0] + " — " + x[1] + " — " + x[2] }),
+            el("div", { class: "cg-src-meta", text: [x[3], x[4], x[5]].filter(Boolean).join(" · ") }));
+        })));
+        return;
+      }
+      p.appendChild(el("div", { class: "cg-kicker", text: r.description || "" }));
+      var dl = el("dl");
+      dl.append(el("dt", { text: "period" }), el("dd", { text: periodText(e) || "not stated" }));
+      dl.append(el("dt", { text: "confidence" }), el("dd", null, el("span", { class: "cg-grade", text: e.conf }), " — " + confText(e.conf)));
+      dl.append(el("dt", { text: "relation" }), el("dd", { text: e.id }));
+      if (e.hl) dl.append(el("dt", { text: "path" }), el("dd", { text: "a step of the connecting path" }));
+      p.appendChild(dl);
+      if (e.notes) p.appendChild(el("p", { text: e.notes }));
+      p.appendChild(el("h3", { text: "Evidence (" + plural(e.cites.length, "citation") + ")" }));
+      p.appendChild(sourceList(e.cites));
+    };
+  }
+
+  function nodeLink(i) {
+    return el("button", { type: "button", class: "cg-back", style: "font-size:inherit;font-weight:inherit",
+      text: NODES[i].name, onclick: function () { focusNode(i, false); } });
+  }
+
+  function overview(p) {
+    p.appendChild(el("h2", { text: META.title }));
+    if (META.subtitle) p.appendChild(el("div", { class: "cg-kicker", text: META.subtitle }));
+    var c = META.counts;
+    var dl = el("dl");
+    dl.append(el("dt", { text: AGG ? "groups" : "entities" }), el("dd", { text: fmt(c.entities) }));
+    dl.append(el("dt", { text: "relations" }), el("dd", { text: fmt(c.relations) }));
+    if (!AGG) dl.append(el("dt", { text: "sources cited" }), el("dd", { text: fmt(c.sources) }));
+    var per = META.period || {};
+    if (per.as_of) dl.append(el("dt", { text: "as of" }), el("dd", { text: per.as_of }));
+    if (per.since || per.until) dl.append(el("dt", { text: "period" }), el("dd", { text: (per.since || "…") + " to " + (per.until || "…") }));
+    if (META.years) dl.append(el("dt", { text: "years covered" }), el("dd", { text: META.years[0] + "–" + META.years[1] }));
+    dl.append(el("dt", { text: "generated" }), el("dd", { text: META.generated }));
+    p.appendChild(dl);
+    if (AGG) p.appendChild(el("p", { class: "cg-warn", text: "Each hexagon stands for a group of entities; each line for the relations of one type between two groups. Click one for its members or examples." }));
+    (META.notes || []).forEach(function (t) { p.appendChild(el("p", { class: "cg-note", text: t })); });
+    if (META.more) p.appendChild(el("p", { class: "cg-warn", text: plural(META.more, "neighbour") + " left out to keep the map readable; entities marked +N have more." }));
+    p.appendChild(el("h3", { text: "How to read this map" }));
+    p.appendChild(el("ul", { class: "cg-help" },
+      el("li", { text: "Click an entity or a line to see its description, period, confidence and sources with quotes." }),
+      el("li", { text: "Find an entity with the search box; untick legend rows to hide kinds or relation types." }),
+      META.years ? el("li", { text: "Move the year slider to keep only relations valid in that year." }) : null,
+      el("li", { text: "Scroll to zoom; more names appear as you zoom in. Drag to pan." })));
+    p.appendChild(el("p", { class: "cg-note", text: "Confidence uses the Admiralty code: a letter for source reliability (A best, F cannot be judged) and a digit for credibility (1 confirmed, 6 cannot be judged)." }));
+  }
+
+  // Selecting an entity or a line dims everything not attached to it (on maps
+  // small enough to restyle at once), and gives its neighbours' labels priority.
+  var DIM_MAX_ITEMS = 8000;
+  var dimmed = false;
+  var keepNodes = null; // while dimmed: the entities left in full colour
+  function dimColor(c) { return String(c).replace(/,\s*[\d.]+\)$/, ",0.12)"); }
+  function setSelection(nodeI, edgeJ) {
+    selectedNode = nodeI;
+    computeOrder();
+    if (N + M <= DIM_MAX_ITEMS) {
+      var keepN = null, keepE = null;
+      if (nodeI !== null) {
+        keepN = new Set([nodeI]);
+        keepE = new Set(incident[nodeI]);
+        incident[nodeI].forEach(function (j) { keepN.add(EDGES[j].from); keepN.add(EDGES[j].to); });
+      } else if (edgeJ !== null) {
+        keepE = new Set([edgeJ]);
+        keepN = new Set([EDGES[edgeJ].from, EDGES[edgeJ].to]);
+      }
+      if (keepN || dimmed) {
+        var nodeUpdates = [], edgeUpdates = [];
+        for (var i = 0; i < N; i++) nodeUpdates.push({ id: i, opacity: !keepN || keepN.has(i) ? 1 : 0.25 });
+        for (var j = 0; j < M; j++) edgeUpdates.push({ id: j, color: !keepE || keepE.has(j) ? baseColor[j] : dimColor(baseColor[j]) });
+        nodesDS.update(nodeUpdates);
+        edgesDS.update(edgeUpdates);
+        dimmed = !!keepN;
+        keepNodes = keepN;
+      }
+    }
+    network.redraw();
+  }
+
+  function selectEdge(j) {
+    network.selectEdges([j]);
+    setSelection(null, j);
+    showPanel(edgeView(j));
+  }
+
+  function focusNode(i, animate) {
+    if (!nodeOn[i]) reveal(i);
+    network.selectNodes([i]);
+    setSelection(i, null);
+    var anim = animate !== false && N < 3000 ? { duration: 450, easingFunction: "easeInOutQuad" } : false;
+    network.focus(i, { scale: Math.max(network.getScale(), 1.0), animation: anim });
+    showPanel(nodeView(i));
+  }
+
+  function reveal(i) {
+    var n = NODES[i];
+    if (hiddenKinds.has(n.kind)) {
+      hiddenKinds.delete(n.kind);
+      document.querySelectorAll("#cg-legend-kinds label").forEach(function (row) {
+        if (row.dataset.key === n.kind) { row.classList.remove("cg-off"); row.querySelector("input").checked = true; }
+      });
+    }
+    if (year !== null) setYear(null);
+    applyFilters();
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes && params.nodes.length) {
+      setSelection(params.nodes[0], null);
+      showPanel(nodeView(params.nodes[0]));
+    } else if (params.edges && params.edges.length) {
+      setSelection(null, params.edges[0]);
+      showPanel(edgeView(params.edges[0]));
+    } else {
+      setSelection(null, null);
+      backStack.length = 0;
+      showPanel(overview, false);
+    }
+  });
+
+  // ------------------------------------------------------------------ search
+  var searchBox = document.getElementById("cg-search");
+  var results = document.getElementById("cg-results");
+  var index = [];
+  NODES.forEach(function (n, i) {
+    index.push([norm(n.name), i, null]);
+    if (n.id) index.push([norm(n.id), i, null]);
+    (n.aliases || []).forEach(function (a) { index.push([norm(a[0]), i, a[0]]); });
+  });
+  var active = -1;
+  function search(q) {
+    q = norm(q);
+    if (!q) return [];
+    var exact = [], prefix = [], inside = [], seen = new Set();
+    for (var k = 0; k < index.length; k++) {
+      var t = index[k][0];
+      var bucket = t === q ? exact : t.indexOf(q) === 0 ? prefix : t.indexOf(q) > 0 ? inside : null;
+      if (bucket) bucket.push(index[k]);
+    }
+    var out = [];
+    [exact, prefix, inside].forEach(function (b) {
+      b.sort(function (x, y) { return VIS.nodes[y[1]].size - VIS.nodes[x[1]].size; });
+      b.forEach(function (h) { if (!seen.has(h[1]) && out.length < 12) { seen.add(h[1]); out.push(h); } });
+    });
+    return out;
+  }
+  function renderResults(hits) {
+    clear(results);
+    active = hits.length ? 0 : -1;
+    hits.forEach(function (h, k) {
+      var n = NODES[h[1]];
+      var li = el("li", { role: "option", "aria-selected": k === 0 ? "true" : "false" },
+        el("span", { text: n.name }),
+        el("span", { class: "cg-alias", text: (h[2] ? "“" + h[2] + "” · " : "") + (AGG ? "group" : typeLabel(n.type)) }));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(h[1]); });
+      results.appendChild(li);
+    });
+    if (!hits.length && searchBox.value.trim()) results.appendChild(el("li", { class: "cg-alias", text: "no match" }));
+    results.hidden = !results.firstChild;
+  }
+  function pick(i) {
+    results.hidden = true;
+    searchBox.value = NODES[i].name;
+    focusNode(i);
+  }
+  var lastHits = [];
+  searchBox.addEventListener("input", function () { lastHits = search(searchBox.value); renderResults(lastHits); });
+  searchBox.addEventListener("keydown", function (ev) {
+    var items = results.querySelectorAll("li[role=option]");
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!items.length) return;
+      ev.preventDefault();
+      active = (active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+      items.forEach(function (li, k) { li.setAttribute("aria-selected", k === active ? "true" : "false"); });
+    } else if (ev.key === "Enter") {
+      ev.preventDefault();
+      if (!lastHits.length) lastHits = search(searchBox.value);
+      if (lastHits.length) pick(lastHits[Math.max(0, active)][1]);
+    } else if (ev.key === "Escape") {
+      results.hidden = true;
+    }
+  });
+  searchBox.addEventListener("blur", function () { results.hidden = true; });
+
+  // ------------------------------------------------------------------ time slider
+  var slider = document.getElementById("cg-year");
+  var yearLabel = document.getElementById("cg-year-label");
+  var allYears = document.getElementById("cg-year-all");
+  function setYear(y) {
+    year = y;
+    allYears.setAttribute("aria-pressed", y === null ? "true" : "false");
+    yearLabel.textContent = y === null ? "all" : String(y);
+    if (y !== null) slider.value = String(y);
+  }
+  if (META.years && !AGG) {
+    document.getElementById("cg-time").hidden = false;
+    slider.min = String(META.years[0]);
+    slider.max = String(META.years[1]);
+    slider.value = String(META.years[1]);
+    setYear(null);
+    slider.addEventListener("input", function () { setYear(parseInt(slider.value, 10)); applyFilters(); });
+    allYears.addEventListener("click", function () { setYear(null); applyFilters(); });
+  }
+
+  // ------------------------------------------------------------------ counts, tools
+  var countsEl = document.getElementById("cg-counts");
+  function updateCounts() {
+    var n = 0, m = 0;
+    for (var i = 0; i < N; i++) n += nodeOn[i];
+    for (var j = 0; j < M; j++) m += edgeOn[j];
+    var what = AGG ? "groups" : "entities";
+    var line = AGG ? "line" : "relation";
+    countsEl.textContent = (n === N ? fmt(N) + " " + what : fmt(n) + " of " + fmt(N) + " " + what) + " · " +
+      (m === M ? plural(M, line) : fmt(m) + " of " + plural(M, line)) + " shown";
+  }
+  document.getElementById("cg-generated").textContent =
+    "crimegraph · " + META.generated + (META.physics ? "" : " · layout computed in advance");
+
+  document.getElementById("cg-fit").addEventListener("click", function () { network.fit({ animation: N < 3000 }); });
+  function zoom(f) {
+    network.moveTo({ scale: network.getScale() * f, animation: N < 3000 ? { duration: 200, easingFunction: "easeInOutQuad" } : false });
+  }
+  document.getElementById("cg-zoom-in").addEventListener("click", function () { zoom(1.4); });
+  document.getElementById("cg-zoom-out").addEventListener("click", function () { zoom(1 / 1.4); });
+  document.getElementById("cg-png").addEventListener("click", function () {
+    var src = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = src.width; out.height = src.height;
+    var c = out.getContext("2d");
+    c.fillStyle = "#ffffff";
+    c.fillRect(0, 0, out.width, out.height);
+    c.drawImage(src, 0, 0);
+    var a = el("a", { download: (norm(META.title).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "map") + ".png" });
+    a.href = out.toDataURL("image/png");
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  });
+  var physicsBox = document.getElementById("cg-physics");
+  if (N > META.physicsMaxNodes) {
+    physicsBox.disabled = true;
+    document.getElementById("cg-physics-label").title = "Too many entities for a live layout; the positions were computed in advance.";
+  }
+  physicsBox.addEventListener("change", function () {
+    network.setOptions({ physics: { enabled: physicsBox.checked, stabilization: { enabled: false } } });
+  });
+
+  // ------------------------------------------------------------------ ready
+  var api = {
+    ready: false,
+    readyAt: null,
+    timings: T,
+    network: network,
+    data: DATA,
+    drawnCounts: function () {
+      return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
+    },
+    shownCounts: function () {
+      var n = 0, m = 0;
+      for (var i = 0; i < N; i++) n += nodeOn[i];
+      for (var j = 0; j < M; j++) m += edgeOn[j];
+      return { nodes: n, edges: m };
+    },
+    labelBoxes: function () { return lastLabels.map(function (b) { return b.slice(0, 4); }); },
+    showLabels: function (on) { labelsOn = !!on; network.redraw(); },
+    indexOf: function (id) { for (var i = 0; i < N; i++) if (NODES[i].id === id) return i; return -1; },
+    edgeIndexOf: function (id) { for (var j = 0; j < M; j++) if (EDGES[j].id === id) return j; return -1; },
+    nodeScreenPosition: function (i) {
+      var p = network.canvasToDOM(network.getPosition(i));
+      var r = container.getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    edgeScreenPosition: function (j) {
+      var e = EDGES[j];
+      var a = network.getPosition(e.from), b = network.getPosition(e.to);
+      var p = network.canvasToDOM({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+      var r = container.getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    focus: function (i) { focusNode(i, false); },
+    selectEdge: selectEdge,
+    setYear: function (y) { setYear(y); applyFilters(); }
+  };
+  window.crimegraphMap = api;
+
+  function markReady() {
+    if (api.ready) return;
+    network.once("afterDrawing", function () {
+      api.ready = true;
+      api.readyAt = T.ready = performance.now();
+      document.documentElement.setAttribute("data-ready", "true");
+    });
+    network.redraw();
+  }
+  if (META.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      markReady();
+    });
+  } else {
+    network.fit({ animation: false });
+    markReady();
+  }
+
+  recompute();
+  updateCounts();
+  showPanel(overview, false);
+  T.script = performance.now();
+})();

@@ -1,0 +1,257 @@
+"""What goes on a map: the subgraph behind each ``crimegraph map`` mode, and the filters.
+
+Modes (one at a time): the whole graph, an ego network, the connections
+between two entities, a place (everything in it and inside it), an illicit
+economy. Each is built on :mod:`crimegraph.queries`, so that a map shows the
+same answer as ``crimegraph query``. Filters then apply to any mode: entity
+kinds or types, relation types, a day (``as_of``) or a period
+(``since``/``until``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from crimegraph.errors import CrimegraphError, UsageError
+from crimegraph.graph.subgraph import Subgraph
+from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES, Kind
+
+
+class NothingToMap(CrimegraphError):
+    """The selection is empty (no connection, nothing in the period): no page is written."""
+
+    exit_code = 1
+
+
+@dataclass
+class Selection:
+    """A subgraph to map, with a title and a description of how it was chosen."""
+
+    subgraph: Subgraph
+    title: str
+    subtitle: str = ""
+    slug: str = "map"
+    period: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_entity_types(values: Optional[Iterable[str]], name: str = "--types"
+                       ) -> tuple[Optional[frozenset[str]], Optional[frozenset[str]]]:
+    """Split ``--types`` values into (entity kinds/types, relation types).
+
+    Entity kinds (``actor``), entity types (``armed_group``) and relation types
+    (``allied_with``) have distinct names, so one flag can take any of them;
+    repeated or comma-separated, hyphens or underscores.
+
+    >>> entity, relation = parse_entity_types(["actor,allied-with", "port"])
+    >>> sorted(entity), sorted(relation)
+    (['actor', 'port'], ['allied_with'])
+    """
+    if not values:
+        return None, None
+    if isinstance(values, str):
+        values = [values]
+    names = {v.strip().replace("-", "_") for item in values for v in item.split(",") if v.strip()}
+    kinds = {k.value for k in Kind}
+    entity = {n for n in names if n in kinds or n in ENTITY_TYPES}
+    relation = {n for n in names if n in RELATION_TYPES}
+    unknown = sorted(names - entity - relation)
+    if unknown:
+        raise UsageError(
+            f"{name}: unknown {', '.join(unknown)}; use entity kinds ({', '.join(sorted(kinds))}), "
+            f"entity types ({', '.join(ENTITY_TYPES)}) or relation types ({', '.join(RELATION_TYPES)})")
+    return (frozenset(entity) or None), (frozenset(relation) or None)
+
+
+def _types_text(types: Optional[frozenset[str]]) -> str:
+    return ", ".join(sorted(types)) if types else ""
+
+
+def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[int] = 50,
+           path: Optional[tuple[str, str]] = None, max_hops: int = 4, k: int = 5,
+           place: Optional[str] = None, economy: Optional[str] = None,
+           as_of: Optional[dt.date] = None, since: Optional[dt.date] = None,
+           until: Optional[dt.date] = None, entity_types: Optional[frozenset[str]] = None,
+           relation_types: Optional[frozenset[str]] = None) -> Selection:
+    """The subgraph for one map mode, filtered. See the module docstring."""
+    modes = [m for m, v in (("--ego", ego), ("--path", path), ("--place", place),
+                            ("--economy", economy)) if v]
+    if len(modes) > 1:
+        raise UsageError(f"choose one of --ego, --path, --place and --economy (got {', '.join(modes)})")
+    if as_of is not None and (since is not None or until is not None):
+        raise UsageError("use either --as-of (one day) or --since/--until (a period), not both")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
+    if ego:
+        sel = _ego(store, ego, depth, cap, as_of, relation_types)
+    elif path:
+        sel = _path(store, path[0], path[1], max_hops, k, as_of, relation_types)
+    elif place:
+        sel = _place(store, place, as_of, relation_types)
+    elif economy:
+        sel = _economy(store, economy, as_of, relation_types)
+    else:
+        sel = _whole(store, as_of)
+    sel.subgraph = filter_subgraph(sel.subgraph, entity_types=entity_types,
+                                   relation_types=relation_types, since=since, until=until)
+    _fill_sources(store, sel.subgraph)
+    bits = []
+    if as_of:
+        bits.append(f"as of {as_of.isoformat()}")
+        sel.period["as_of"] = as_of.isoformat()
+    if since or until:
+        bits.append(f"{since.isoformat() if since else '…'} to {until.isoformat() if until else '…'}")
+        if since:
+            sel.period["since"] = since.isoformat()
+        if until:
+            sel.period["until"] = until.isoformat()
+    if entity_types:
+        bits.append(f"entities: {_types_text(entity_types)}")
+    if relation_types:
+        bits.append(f"relations: {_types_text(relation_types)}")
+    if bits:
+        sel.subtitle = " · ".join([b for b in (sel.subtitle,) if b] + bits)
+    if not sel.subgraph.entities:
+        raise NothingToMap("nothing to map with these filters; no page was written "
+                           "(loosen --types/--relations or the dates)")
+    return sel
+
+
+def filter_subgraph(sg: Subgraph, *, entity_types: Optional[Iterable[str]] = None,
+                    relation_types: Optional[Iterable[str]] = None,
+                    since: Optional[dt.date] = None, until: Optional[dt.date] = None) -> Subgraph:
+    """Keep entities of some kinds/types and relations of some types or meeting a period.
+
+    Entities left without any relation by the filters are dropped (they were
+    on the map only through a relation that is gone), except focus entities
+    and entities that had no relation to begin with.
+    """
+    if not entity_types and not relation_types and since is None and until is None:
+        return sg
+    etypes = set(entity_types or ())
+    keep_entity = {i: e for i, e in sg.entities.items()
+                   if not etypes or i in sg.focus or e.type in etypes or e.kind.value in etypes}
+    rtypes = set(relation_types or ())
+    rels = {i: r for i, r in sg.relations.items()
+            if r.subject in keep_entity and r.object in keep_entity
+            and (not rtypes or r.type in rtypes)
+            and (since is None and until is None or r.overlaps(since, until))}
+    had = {x for r in sg.relations.values() for x in (r.subject, r.object)}
+    has = {x for r in rels.values() for x in (r.subject, r.object)}
+    entities = {i: e for i, e in keep_entity.items()
+                if i in has or i in sg.focus or i not in had}
+    out = Subgraph(entities=entities, relations=rels, sources=dict(sg.sources),
+                   more={i: n for i, n in sg.more.items() if i in entities},
+                   highlight={h for h in sg.highlight if h in rels},
+                   focus=[f for f in sg.focus if f in entities])
+    return out
+
+
+def _fill_sources(store, sg: Subgraph) -> None:
+    from crimegraph.errors import SourceNotFound
+
+    for sid in sorted(sg.cited_source_ids() - set(sg.sources)):
+        try:
+            sg.sources[sid] = store.source(sid)
+        except SourceNotFound:  # a dangling citation: the page shows its id
+            pass
+
+
+# ------------------------------------------------------------------ modes
+def _whole(store, as_of) -> Selection:
+    entities = list(store.entities())
+    relations = store.relations(as_of=as_of)
+    sg = Subgraph.of(entities, relations)
+    if as_of is not None:  # drop what the date left unconnected
+        sg = _prune_isolated_by(sg, store)
+    meta = getattr(store, "meta", None)
+    title = (getattr(meta, "title", None) or "crimegraph: the whole graph")
+    return Selection(sg, title, "whole graph", "map")
+
+
+def _prune_isolated_by(sg: Subgraph, store) -> Subgraph:
+    linked = {x for r in sg.relations.values() for x in (r.subject, r.object)}
+    keep = {i: e for i, e in sg.entities.items() if i in linked or not store.relations(i)}
+    return Subgraph(entities=keep, relations=sg.relations, focus=list(sg.focus))
+
+
+def _ego(store, ref, depth, cap, as_of, relation_types) -> Selection:
+    from crimegraph.queries import ego_network
+
+    ego = ego_network(store, ref, depth=depth, types=relation_types, as_of=as_of, cap=cap)
+    center = ego.entities[ego.center]
+    hops = f"{depth} hop{'s' if depth != 1 else ''}"
+    sub = f"ego network, {hops}" + (f", at most {cap} new neighbours per entity" if cap and ego.more else "")
+    return Selection(ego, f"{center.name}: its network within {hops}", sub,
+                     f"ego-{center.id}")
+
+
+def _path(store, a, b, max_hops, k, as_of, relation_types) -> Selection:
+    from crimegraph.queries import connections
+
+    found = connections(store, a, b, max_hops=max_hops, k=k, as_of=as_of, types=relation_types)
+    if not found.found:
+        raise NothingToMap(found.message + "; no map was written (try a larger --max-hops, or "
+                           "fewer filters)")
+    ids: dict[str, None] = {}
+    highlight: set[str] = set()
+    for p in found.paths:
+        for e in p.entities:
+            ids[e.id] = None
+        for s in p.steps:
+            highlight.add(s.relation.id)
+    # every relation among the entities of the paths: the path steps highlighted,
+    # the rest (other ties between them) drawn faint for context
+    sg = store.subgraph(ids, types=relation_types, as_of=as_of)
+    sg.highlight = highlight & set(sg.relations)
+    sg.focus = [found.a.id, found.b.id]
+    sg.sources.update(found.sources)
+    n = len(found.paths)
+    sub = (f"{'the' if n == found.total else f'the best {n} of'} {found.total} shortest "
+           f"path{'s' if found.total != 1 else ''}, {found.hops} hop{'s' if found.hops != 1 else ''}")
+    return Selection(sg, f"How {found.a.name} and {found.b.name} are connected", sub,
+                     f"path-{found.a.id}--{found.b.id}", notes=[found.message + "."])
+
+
+def _place(store, ref, as_of, relation_types) -> Selection:
+    from crimegraph.queries import actors_in
+
+    found = actors_in(store, ref, as_of=as_of, types=("operates_in", "traffics_to"))
+    place = found.place
+    ids: dict[str, None] = dict.fromkeys(found.places)
+    for p in found.presences:
+        ids[p.actor.id] = None
+    # what happened there, and the economies the places are hubs for
+    for pid in found.places:
+        for r in store.relations(pid, direction="in", types=("occurred_in",), as_of=as_of):
+            ids[r.subject] = None
+        for r in store.relations(pid, direction="out", types=("hub_for",), as_of=as_of):
+            ids[r.object] = None
+    sg = store.subgraph(ids, types=relation_types, as_of=as_of)
+    sg.focus = [place.id]
+    sg.sources.update(found.sources)
+    n = len(found.actors)
+    return Selection(sg, f"{place.name}: who operates there", f"{n} actor{'s' if n != 1 else ''} in "
+                     f"{place.name} or a place inside it ({len(found.places)} places)",
+                     f"place-{place.id}")
+
+
+def _economy(store, ref, as_of, relation_types) -> Selection:
+    from crimegraph.queries import actors_in_economy
+
+    found = actors_in_economy(store, ref, as_of=as_of)
+    econ = found.entity
+    ids: dict[str, None] = {econ.id: None}
+    for e in found.entities:
+        ids[e.id] = None
+    for r in store.relations(econ.id, direction="in", types=("hub_for", "concerns"), as_of=as_of):
+        ids[r.subject] = None
+    sg = store.subgraph(ids, types=relation_types, as_of=as_of)
+    sg.focus = [econ.id]
+    sg.sources.update(found.sources)
+    n = len(found.entities)
+    return Selection(sg, f"{econ.name}: who runs it, and where", f"{n} actor{'s' if n != 1 else ''}, "
+                     "the places that are its hubs and the events that concern it",
+                     f"economy-{econ.id}")
