@@ -12,10 +12,14 @@ from .base import Store
 #: backend name -> "module:Class"; heavy backends are imported only when asked for
 BACKENDS: dict[str, str] = {
     "memory": "crimegraph.graph.memory:MemoryStore",
+    "neo4j": "crimegraph.graph.neo4j:Neo4jStore",
+    "rdf": "crimegraph.graph.rdf:RdfStore",
 }
 
 #: the pip extra that brings a backend's optional dependencies
-EXTRAS: dict[str, str] = {}
+EXTRAS: dict[str, str] = {
+    "rdf": "rdf",
+}
 
 
 def backend_class(name: str) -> type[Store]:

@@ -1,0 +1,157 @@
+"""``crimegraph import FORMAT FILE --out DIR``: read data back into seed YAML for review, validated.
+
+Generic over :data:`crimegraph.exports.IMPORTERS`. An importer returns seed-file
+data (``{"dataset": …, "sources": […], "entities": […], "relations": […]}``),
+or that and a list of what it could not map. The command writes the seed
+files, then validates the folder exactly as ``crimegraph validate`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from .common import SeedsOpt, err_console
+from .export import load_formats, parse_options
+from .main import app
+
+SECTION_FILES = (("dataset", "dataset.yaml"), ("sources", "sources.yaml"),
+                 ("entities", "entities.yaml"), ("relations", "relations.yaml"))
+
+
+def write_seed_folder(data: dict, out: Path, *, note: str = "") -> list[Path]:
+    """Write seed data as one YAML file per section; returns the files written."""
+    import yaml
+
+    from crimegraph.schema.models import default_relation_id
+
+    try:
+        dumper = yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover
+        dumper = yaml.SafeDumper
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    rels = []
+    for r in data.get("relations", ()):
+        if r.get("id") == default_relation_id(r.get("type", ""), r.get("subject", ""), r.get("object", "")):
+            r = {k: v for k, v in r.items() if k != "id"}
+        rels.append(r)
+    data = {**data, "relations": rels}
+    for section, name in SECTION_FILES:
+        value = data.get(section)
+        if not value:
+            continue
+        text = yaml.dump({section: value}, Dumper=dumper, allow_unicode=True, sort_keys=False,
+                         width=100, default_flow_style=False)
+        head = f"# {note}\n" if note else ""
+        path = out / name
+        path.write_text(head + text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _epilog() -> str:
+    """Per-format help of the importers (a dependency-free module: `--help` stays fast)."""
+    from crimegraph.exports.help_text import IMPORT_HELP
+
+    # "\\b" before a paragraph keeps click from re-wrapping it (the column tables)
+    return "\n\n".join("\n\n".join("\b\n" + para for para in f"{name}:\n{text.rstrip()}".split("\n\n"))
+                       for name, text in sorted(IMPORT_HELP.items()))
+
+
+@app.command("import", epilog=_epilog())
+def import_(
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="Import format (see `crimegraph formats`), e.g. rdf."),
+    file: Path = typer.Argument(..., help="The file to read."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the seed YAML into (for review)."),
+    base_iri: Optional[str] = typer.Option(None, "--base-iri",
+                                           help="Base IRI of the data (default: detected from the file)."),
+    option: Optional[list[str]] = typer.Option(None, "--option", "-O", help="Format option KEY=VALUE (repeatable)."),
+    force: bool = typer.Option(False, "--force", help="Write into --out even if it already has YAML files."),
+    seeds: Optional[Path] = SeedsOpt,
+) -> None:
+    """Read a file into seed YAML (one file per section) and validate it like `crimegraph validate`.
+
+    Imported relations that point at entities or sources outside the imported
+    data (a relations spreadsheet) are validated together with --seeds.
+    """
+    from crimegraph.errors import DatasetInvalid, UsageError
+    from crimegraph.exports import importer
+    from crimegraph.schema.loader import read_seeds
+
+    load_formats()
+    f = importer(fmt)
+    read = f.load()
+    if out.exists() and any(out.glob("*.yaml")) and not force:
+        raise UsageError(f"--out: {out} already has seed files; choose an empty folder or pass --force")
+    try:
+        result = read(file, parse_options(option, base_iri=base_iri, seeds=seeds))
+    except DatasetInvalid as exc:  # the input has errors (file:line); nothing is written
+        for i in exc.issues:
+            err_console.print(escape(str(i)))
+        n = len(exc.issues)
+        err_console.print(f"[red]{n} error{'s' if n != 1 else ''}[/red] in {escape(str(file))}; nothing was written")
+        raise typer.Exit(DatasetInvalid.exit_code)
+    data, problems = result if isinstance(result, tuple) else (result, [])
+    written = write_seed_folder(data, out, note=f"imported from {file.name} ({fmt}); review before use")
+    for p in problems:
+        err_console.print(f"[yellow]not imported:[/yellow] {escape(p)}")
+    together = _refers_outside(data)
+    if together:
+        dataset, issues = _read_with_seeds(out, seeds)
+    else:
+        dataset, issues = read_seeds(out)
+    if issues:
+        for i in issues:
+            err_console.print(escape(str(i)))
+        err_console.print(f"[red]{len(issues)} error{'s' if len(issues) != 1 else ''}[/red] in the imported "
+                          f"data; the files are in {escape(str(out))} for review")
+        raise typer.Exit(DatasetInvalid.exit_code)
+    if together:  # count what was imported, not the seeds it was checked with
+        ids = {sec: {x.get("id") for x in data.get(sec) or ()} for sec in ("sources", "entities")}
+        st = {"entities": len(ids["entities"]), "relations": len(data.get("relations") or ()),
+              "sources": len(ids["sources"]),
+              "citations": sum(len(x.get("citations") or ()) for sec in ("entities", "relations")
+                               for x in data.get(sec) or ())}
+    else:
+        st = dataset.stats()
+    err_console.print(f"[green]valid[/green]{' with the seeds' if together else ''}: wrote {len(written)} "
+                      f"files to {escape(str(out))}: "
+                      f"{st['entities']} entities, {st['relations']} relations, {st['sources']} sources, "
+                      f"{st['citations']} citations" + (f"; {len(problems)} items not imported" if problems else ""))
+
+
+def _refers_outside(data: dict) -> bool:
+    """Whether imported relations cite or connect ids that the imported data does not define."""
+    ids = {x.get("id") for sec in ("sources", "entities") for x in data.get(sec) or ()}
+    for r in data.get("relations") or ():
+        if r.get("subject") not in ids or r.get("object") not in ids:
+            return True
+        if any(c.get("source") not in ids for c in r.get("citations") or ()):
+            return True
+    return False
+
+
+def _read_with_seeds(out: Path, seeds: Optional[Path]):
+    """Validate the imported files together with the seed folder they extend.
+
+    The loader reads one folder: a temporary one links to both sets of files
+    (errors name the real files, the loader resolves the links).
+    """
+    import tempfile
+
+    from crimegraph.schema.loader import default_seeds, read_seeds, seed_files
+
+    base = Path(seeds) if seeds is not None else default_seeds()
+    mine = {p.resolve() for p in seed_files(out)}
+    with tempfile.TemporaryDirectory(prefix="crimegraph-import-") as tmp:
+        root = Path(tmp)
+        for i, p in enumerate(seed_files(base)):
+            if p.resolve() not in mine:
+                (root / f"seeds-{i:05d}{p.suffix}").symlink_to(p.resolve())
+        for i, p in enumerate(sorted(mine)):
+            (root / f"zz-imported-{i:05d}{p.suffix}").symlink_to(p)
+        return read_seeds(root)

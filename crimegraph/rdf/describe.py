@@ -1,0 +1,305 @@
+"""A dataset as a stream of RDF resources, shared by every RDF writer.
+
+Each resource is a :class:`Node`: an IRI, the named graph it belongs to, and an
+ordered list of ``(predicate IRI, object)``. An object is one of
+
+- ``(IRI, iri)``: a resource;
+- ``(LIT, lexical, datatype IRI or None)``: a literal (None means xsd:string);
+- ``(SAFE, lexical, datatype IRI or None)``: the same, for a lexical form known to
+  need no escaping (slugs, codes, dates, numbers): writers skip the check;
+- ``(LANG, lexical, language tag)``: a language-tagged string;
+- a :class:`Node`: a resource described right here (a citation, coordinates),
+  whose IRI is the parent's IRI plus a fragment (``…/relation/x#citation-1``).
+
+What is emitted (the data model agreed for every consumer):
+
+- entity ``{base}id/{slug}``: ``rdf:type`` its kind class, its type class and the
+  schema.org alignments; ``dcterms:identifier`` (the slug); ``skos:prefLabel``;
+  ``skos:altLabel`` (language-tagged where known) and, to keep their order,
+  SKOS-XL ``skosxl:altLabel`` nodes (``#alias-1``…); the other scalar fields;
+  ``owl:sameAs`` Wikidata; ``schema:identifier`` nodes (external ids);
+  ``schema:geo``; ``cg:figures``; ``cg:citation`` nodes and ``prov:wasDerivedFrom``;
+  events ``cg:date`` (``xsd:date``, the first day of their date);
+  and the **direct** relation triples (``:shining-path cg:operatesIn :vraem``),
+  once, in the seed's direction, symmetric types too (the ontology declares
+  them ``owl:SymmetricProperty``);
+- relation ``{base}relation/{id}``, a ``cg:Relation`` (the **qualified**
+  statement): ``cg:relationType`` (the property IRI), ``cg:subject``,
+  ``cg:object``, ``cg:since``/``cg:until`` as written (``xsd:gYear``,
+  ``xsd:gYearMonth`` or ``xsd:date``) with ``cg:sincePrecision``/``cg:untilPrecision``,
+  ``cg:validFrom``/``cg:validTo`` (``xsd:date``, the first and last day of the
+  period), ``cg:confidence``, ``cg:citation`` nodes (``cg:source``, ``cg:quote``,
+  ``cg:page``) and ``prov:wasDerivedFrom`` each source; in TriG these sit in
+  the named graph ``{base}graph/qualified``;
+- source ``{base}source/{id}``: ``cg:Source`` and ``prov:Entity`` with Dublin Core terms;
+- the dataset header ``{base}dataset/{id}`` (when it has any field).
+
+Resources come in a stable order (header, sources, entities, relations, each by id),
+so the same data always exports to the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Iterator, Optional
+
+from crimegraph.schema.dataset import Dataset
+from crimegraph.schema.models import Citation, DatasetMeta, Entity, Relation, Source
+from crimegraph.schema.types import PartialDate
+
+from .vocab import DATE_DATATYPES, PROV, RDF_TYPE, XSD, XSD_DATE, RdfVocab, scalar_fields
+
+IRI, LIT, LANG, SAFE = 0, 1, 2, 3
+XSD_INTEGER = XSD + "integer"
+XSD_DOUBLE = XSD + "double"
+XSD_BOOLEAN = XSD + "boolean"
+XSD_ANYURI = XSD + "anyURI"
+
+
+class Node:
+    """One resource: its IRI, its named graph (None = default graph) and its properties."""
+
+    __slots__ = ("iri", "graph", "props")
+
+    def __init__(self, iri: str, graph: Optional[str] = None, props: Optional[list] = None):
+        self.iri = iri
+        self.graph = graph
+        self.props = props if props is not None else []
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Node({self.iri!r}, {len(self.props)} props)"
+
+    def triples(self) -> Iterator[tuple]:
+        """``(subject, predicate, object)`` with nested nodes flattened (objects as tagged tuples)."""
+        for p, o in self.props:
+            if type(o) is Node:
+                yield self.iri, p, (IRI, o.iri)
+                yield from o.triples()
+            else:
+                yield self.iri, p, o
+
+
+def _double(x: float) -> str:
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "INF" if x > 0 else "-INF"
+    return repr(float(x))
+
+
+class Describer:
+    """Turns models into :class:`Node` s for one vocabulary (one base IRI)."""
+
+    def __init__(self, vocab: RdfVocab):
+        self.v = v = vocab
+        e = v.expand
+        self.p_type = RDF_TYPE
+        self.p_identifier = e("dcterms:identifier")
+        self.p_alt = e("skos:altLabel")
+        self.p_xl_alt = e("skosxl:altLabel")
+        self.p_literal_form = e("skosxl:literalForm")
+        self.c_xl_label = e("skosxl:Label")
+        self.p_citation = e("cg:citation")
+        self.p_source = e("cg:source")
+        self.p_derived = PROV + "wasDerivedFrom"
+        self.p_sameas = e("owl:sameAs")
+        self.p_extid = e("schema:identifier")
+        self.p_propid = e("schema:propertyID")
+        self.p_value = e("schema:value")
+        self.p_geo = e("schema:geo")
+        self.p_figures = e("cg:figures")
+        self.p_reltype = e("cg:relationType")
+        self.p_subject = e("cg:subject")
+        self.p_object = e("cg:object")
+        self.p_valid_from = e("cg:validFrom")
+        self.p_valid_to = e("cg:validTo")
+        self.p_first_day = e("cg:date")
+        self.c_geo = e("schema:GeoCoordinates")
+        self.c_propvalue = e("schema:PropertyValue")
+        self.c_prov_entity = PROV + "Entity"
+        self.p_quote = e("cg:quote")
+        self.p_page = e("cg:page")
+        self.t_citation = (self.p_type, (IRI, v.Citation))
+        self.t_relation = (self.p_type, (IRI, v.Relation))
+        self._precision_lits = {p: (SAFE, p, None) for p in DATE_DATATYPES}
+        self._codes: dict[str, tuple] = {}
+        self._citation_fast = [(f.field, f.kind) for f in scalar_fields("Citation")] == \
+            [("quote", "string"), ("page", "string")]
+        # precomputed (predicate, field name, kind, precision predicate) per model
+        self._scalars = {
+            m: tuple((e(f.curie), f.field, f.kind, e(f.precision_curie) if f.precision_curie else None)
+                     for f in scalar_fields(m))
+            for m in ("Actor", "Place", "Economy", "Event", "Relation", "Source", "Citation",
+                      "Coordinates", "Figures", "DatasetMeta")
+        }
+        self._entity_model = {"actor": "Actor", "place": "Place", "economy": "Economy", "event": "Event"}
+        # entities: the name is written first, by hand; the other scalars generically
+        self.p_name = e("skos:prefLabel")
+        for m in self._entity_model.values():
+            self._scalars[m] = tuple(s for s in self._scalars[m] if s[1] != "name")
+        self._type_objs = {t: tuple((IRI, c) for c in cs) for t, cs in v.entity_types.items()}
+        self._rel_props = {n: (IRI, p) for n, p in v.relation_props.items()}
+
+    # ------------------------------------------------------------ scalars
+    def _scalars_into(self, props: list, model: str, obj) -> None:
+        prec_lit = self._precision_lits
+        for pred, name, kind, prec in self._scalars[model]:
+            val = getattr(obj, name)
+            if val is None:
+                continue
+            if kind == "string":
+                props.append((pred, (LIT, val, None)))
+            elif kind == "date":
+                props.append((pred, (SAFE, val.value, DATE_DATATYPES[val.precision])))
+                props.append((prec, prec_lit[val.precision]))
+            elif kind == "confidence":
+                code = val.code
+                lit = self._codes.get(code)
+                if lit is None:
+                    lit = self._codes[code] = (SAFE, code, None)
+                props.append((pred, lit))
+            elif kind == "enum":
+                props.append((pred, (SAFE, str(val), None)))
+            elif kind == "integer":
+                props.append((pred, (SAFE, str(int(val)), XSD_INTEGER)))
+            elif kind == "double":
+                props.append((pred, (SAFE, _double(val), XSD_DOUBLE)))
+            elif kind == "boolean":
+                props.append((pred, (SAFE, "true" if val else "false", XSD_BOOLEAN)))
+            elif kind == "anyURI":
+                props.append((pred, (LIT, val, XSD_ANYURI)))
+            else:
+                props.append((pred, (LIT, str(val), None)))
+
+    def _citations_into(self, props: list, iri: str, citations: list[Citation]) -> None:
+        src = self.v.source_ns
+        p_citation, t_citation, p_source = self.p_citation, self.t_citation, self.p_source
+        p_quote, p_page = self.p_quote, self.p_page
+        for i, c in enumerate(citations, 1):
+            cp: list = [t_citation, (p_source, (IRI, src + c.source))]
+            if not self._citation_fast:  # a field was added to Citation: the generic way
+                self._scalars_into(cp, "Citation", c)
+            else:
+                if c.quote is not None:
+                    cp.append((p_quote, (LIT, c.quote, None)))
+                if c.page is not None:
+                    cp.append((p_page, (LIT, c.page, None)))
+            props.append((p_citation, Node(f"{iri}#citation-{i}", None, cp)))
+        if len(citations) == 1:
+            props.append((self.p_derived, (IRI, src + citations[0].source)))
+        else:
+            for s in dict.fromkeys(c.source for c in citations):
+                props.append((self.p_derived, (IRI, src + s)))
+
+    # ------------------------------------------------------------ resources
+    def meta(self, meta: DatasetMeta) -> Optional[Node]:
+        if not any(getattr(meta, f) for f in type(meta).model_fields):
+            return None
+        props: list = [(self.p_type, (IRI, self.v.Dataset)),
+                       (self.p_type, (IRI, self.v.expand("schema:Dataset")))]
+        self._scalars_into(props, "DatasetMeta", meta)
+        return Node(self.v.dataset_iri(meta.id), None, props)
+
+    def source(self, s: Source) -> Node:
+        props: list = [(self.p_type, (IRI, self.v.Source)), (self.p_type, (IRI, self.c_prov_entity)),
+                       (self.p_identifier, (SAFE, s.id, None))]
+        self._scalars_into(props, "Source", s)
+        return Node(self.v.source_ns + s.id, None, props)
+
+    def entity(self, e: Entity, direct: Optional[list[Relation]] = None) -> Node:
+        """An entity; ``direct`` are the relations whose direct triple has it as subject."""
+        iri = self.v.id_ns + e.id
+        props: list = [(self.p_type, o) for o in self._type_objs[e.type]]
+        props.append((self.p_identifier, (SAFE, e.id, None)))
+        # name first, then aliases, then the other fields
+        props.append((self.p_name, (LIT, e.name, None)))
+        for a in e.aliases:
+            props.append((self.p_alt, (LANG, a.name, a.lang) if a.lang else (LIT, a.name, None)))
+        # and as SKOS-XL labels, whose IRIs keep the aliases' order
+        for i, a in enumerate(e.aliases, 1):
+            props.append((self.p_xl_alt, Node(f"{iri}#alias-{i}", None, [
+                (self.p_type, (IRI, self.c_xl_label)),
+                (self.p_literal_form, (LANG, a.name, a.lang) if a.lang else (LIT, a.name, None))])))
+        model = self._entity_model[e.kind.value]
+        self._scalars_into(props, model, e)
+        is_event, is_place = model == "Event", model == "Place"
+        day = e.date if is_event else None  # type: ignore[attr-defined]
+        if day is not None:  # events: the first day, as an xsd:date, for ordering and filters
+            props.append((self.p_first_day, (SAFE, day.start.isoformat(), XSD_DATE)))
+        qid = e.external_ids.get("wikidata")
+        if qid:
+            props.append((self.p_sameas, (IRI, self.v.wikidata_iri(qid))))
+        for i, (scheme, value) in enumerate(e.external_ids.items(), 1):
+            props.append((self.p_extid, Node(f"{iri}#external-id-{i}", None, [
+                (self.p_type, (IRI, self.c_propvalue)),
+                (self.p_propid, (LIT, scheme, None)),
+                (self.p_value, (LIT, value, None))])))
+        coords = e.coordinates if is_place else None  # type: ignore[attr-defined]
+        if coords is not None:
+            cp: list = [(self.p_type, (IRI, self.c_geo))]
+            self._scalars_into(cp, "Coordinates", coords)
+            props.append((self.p_geo, Node(f"{iri}#geo", None, cp)))
+        figures = e.figures if is_event else None  # type: ignore[attr-defined]
+        if figures is not None:
+            fp: list = [(self.p_type, (IRI, self.v.Figures))]
+            self._scalars_into(fp, "Figures", figures)
+            props.append((self.p_figures, Node(f"{iri}#figures", None, fp)))
+        self._citations_into(props, iri, e.citations)
+        if direct:
+            ns = self.v.id_ns
+            for r in direct:
+                props.append((self._rel_props[r.type][1], (IRI, ns + r.object)))
+        return Node(iri, None, props)
+
+    def relation(self, r: Relation, graph: Optional[str] = None) -> Node:
+        iri = self.v.relation_ns + r.id
+        ns = self.v.id_ns
+        props: list = [self.t_relation,
+                       (self.p_identifier, (SAFE, r.id, None)),
+                       (self.p_reltype, self._rel_props[r.type]),
+                       (self.p_subject, (IRI, ns + r.subject)),
+                       (self.p_object, (IRI, ns + r.object))]
+        self._scalars_into(props, "Relation", r)
+        if r.since is not None:
+            props.append((self.p_valid_from, (SAFE, r.since.start.isoformat(), XSD_DATE)))
+        if r.until is not None:
+            props.append((self.p_valid_to, (SAFE, r.until.end.isoformat(), XSD_DATE)))
+        self._citations_into(props, iri, r.citations)
+        return Node(iri, graph, props)
+
+    # ------------------------------------------------------------ the whole dataset
+    def dataset(self, ds: Dataset, *, qualified_graph: Optional[str] = None,
+                relations: bool = True) -> Iterator[Node]:
+        """Every resource of a dataset, in a stable order.
+
+        ``qualified_graph`` names the graph of the relation resources (TriG).
+        ``relations=False`` leaves out the relation resources *and* the direct
+        triples (a writer that renders relations itself adds both).
+        """
+        m = self.meta(ds.meta) if ds.meta is not None else None
+        if m is not None:
+            yield m
+        for sid in sorted(ds.sources):
+            yield self.source(ds.sources[sid])
+        # direct triples, grouped by subject: references only, no copies
+        direct: dict[str, list[Relation]] = {}
+        for r in ds.relations.values() if relations else ():
+            direct.setdefault(r.subject, []).append(r)
+        for eid in sorted(ds.entities):
+            rels = direct.get(eid)
+            if rels:
+                rels.sort(key=_rel_key)  # by id
+            yield self.entity(ds.entities[eid], rels)
+        del direct
+        if relations:
+            for rid in sorted(ds.relations):
+                yield self.relation(ds.relations[rid], qualified_graph)
+
+
+_rel_key = operator.attrgetter("id")
+
+
+def date_literal(d: PartialDate) -> tuple:
+    """The literal of a partial date as written: ``"1999"^^xsd:gYear``."""
+    return (SAFE, d.value, DATE_DATATYPES[d.precision])
