@@ -12,6 +12,9 @@ import pytest
 
 from tests.paths import DATA, PERU, ROOT
 
+#: the real Neo4j server for tests marked `neo4j` (started unless NEO4J_URI is set)
+pytest_plugins = ["tests.neo4j_fixture"]
+
 
 @pytest.fixture(scope="session")
 def peru_dataset():

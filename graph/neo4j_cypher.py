@@ -1,0 +1,306 @@
+"""The Neo4j projection of the schema: labels, relationship types, constraints, property maps.
+
+Everything that ends up *inside* a Cypher string (labels, relationship types,
+constraint names) comes from :mod:`crimegraph.schema.vocab` through the
+functions here, never from user input; values always travel as parameters.
+
+The data model in Neo4j
+-----------------------
+* ``(:Entity:<Kind>:<Subtype>)`` — kind label ``Actor``, ``Place``, ``Economy``
+  or ``Event``; subtype label the PascalCase entity type (``ArmedGroup``,
+  ``RiverValley``). Properties: ``id, name, type, kind, aliases`` (alias names),
+  ``alias_langs`` (same length, ``""`` when none), ``description, status``,
+  ``external_ids_json``, ``citations_json``, ``citation_sources`` (source ids, one
+  per citation), ``name_keys`` / ``name_key_names`` (normalised names and the name
+  each came from, for search), ``seq`` (position in the dataset); places
+  ``lat, lon``; events ``date`` (as written), ``date_precision``, ``date_start``,
+  ``date_end`` (ISO ``YYYY-MM-DD`` strings of its first and last day), ``figures_json``.
+* relationships typed ``RelationType.cypher_type`` (``OPERATES_IN``), stored once
+  from subject to object (symmetric types are matched undirected). Properties:
+  ``id, since, until`` (as written: ``"1999"``, ``"2001-03"``),
+  ``since_precision, until_precision`` (year, month, day), ``since_start`` and
+  ``until_end`` (ISO ``YYYY-MM-DD`` strings: the first day ``since`` covers and
+  the last day ``until`` covers, unset when open; as-of filters compare an ISO
+  day string against them, which orders like the dates), ``confidence``
+  (Admiralty code, ``"B2"``), ``confidence_score``, ``citation_sources`` (source
+  ids in citation order), ``citation_quotes`` and ``citation_pages`` (parallel
+  lists, ``""`` where a citation has none), ``citations_json`` (the citations
+  exactly), ``notes``.
+* ``(:Source)`` with ``id, title, publisher, date, date_precision, url,
+  reliability, notes``.
+* every entity, relationship and source also has ``seq`` (its position in the
+  dataset: reads list things in the memory store's order) and ``fp`` (a hash of
+  its other properties: a reload rewrites only what changed).
+* one ``(:CrimegraphMeta {key: "dataset"})`` node: the dataset header
+  (``meta_json``) and the counts of the last load.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Optional
+
+from crimegraph.errors import UsageError
+from crimegraph.schema.models import (
+    MODEL_BY_KIND,
+    Citation,
+    DatasetMeta,
+    Entity,
+    Event,
+    Place,
+    Relation,
+    Source,
+)
+from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES, Kind, kind_of
+
+from .text import normalize
+
+ENTITY_LABEL = "Entity"
+SOURCE_LABEL = "Source"
+META_LABEL = "CrimegraphMeta"
+META_KEY = "dataset"
+
+#: Cypher relationship type -> relation type name ("OPERATES_IN" -> "operates_in")
+TYPE_BY_CYPHER: dict[str, str] = {rt.cypher_type: name for name, rt in RELATION_TYPES.items()}
+#: Cypher types of the symmetric relation types
+SYMMETRIC_CYPHER: tuple[str, ...] = tuple(rt.cypher_type for rt in RELATION_TYPES.values()
+                                          if rt.symmetric)
+
+
+def pascal(name: str) -> str:
+    """``"river_valley"`` -> ``"RiverValley"``."""
+    return "".join(p.capitalize() for p in name.split("_"))
+
+
+def kind_label(kind: Kind | str) -> str:
+    """The label of an entity kind (``Actor``); only the four declared kinds."""
+    value = kind.value if isinstance(kind, Kind) else str(kind)
+    if value not in Kind.__members__:
+        raise UsageError(f"unknown entity kind {value!r}; known: {', '.join(Kind.__members__)}")
+    return pascal(value)
+
+
+def type_label(entity_type: str) -> str:
+    """The subtype label of an entity type (``ArmedGroup``); only declared types."""
+    if entity_type not in ENTITY_TYPES:
+        raise UsageError(f"unknown entity type {entity_type!r}")
+    return pascal(entity_type)
+
+
+def entity_labels(entity_type: str) -> str:
+    """The label suffix for an entity type: ``:Entity:Actor:ArmedGroup``."""
+    sub = type_label(entity_type)  # UsageError for an undeclared type
+    return f":{ENTITY_LABEL}:{kind_label(kind_of(entity_type))}:{sub}"
+
+
+def rel_type(name: str) -> str:
+    """The Cypher relationship type of a declared relation type; ``UsageError`` otherwise."""
+    try:
+        return RELATION_TYPES[name].cypher_type
+    except KeyError:
+        raise UsageError(f"unknown relation type {name!r}; known: {', '.join(RELATION_TYPES)}") from None
+
+
+def rel_pattern(types: Optional[Iterable[str]]) -> str:
+    """The ``:A|B`` part of a relationship pattern for a type filter ("" for all types)."""
+    if types is None:
+        return ""
+    names = sorted(set(types))
+    if not names:
+        raise ValueError("an empty type filter matches nothing; callers answer it without a query")
+    return ":" + "|".join(rel_type(n) for n in names)
+
+
+# ---------------------------------------------------------------- schema DDL
+def schema_statements() -> list[tuple[str, str]]:
+    """``(name, statement)`` of the constraints and indexes a load needs, generated from the schema.
+
+    They are created before the first row is written: the loader's ``MERGE`` and
+    ``MATCH`` by id use them. Kinds and types need no index: they are labels.
+    """
+    stmts = [
+        ("entity_id", f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
+                      "REQUIRE n.id IS UNIQUE"),
+        ("source_id", f"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:{SOURCE_LABEL}) "
+                      "REQUIRE n.id IS UNIQUE"),
+        ("meta_key", f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:{META_LABEL}) "
+                     "REQUIRE n.key IS UNIQUE"),
+    ]
+    for name, rt in RELATION_TYPES.items():
+        # a range index per type (a relationship index has one type). Not a uniqueness
+        # constraint: checking it on every created relationship slows the load, and
+        # relation ids are unique already (validation, and the loader's plan, see neo4j_writer)
+        stmts.append((f"rel_{name}_id", f"CREATE INDEX rel_{name}_id IF NOT EXISTS "
+                                        f"FOR ()-[r:{rt.cypher_type}]-() ON (r.id)"))
+    return stmts
+
+
+def deferred_statements() -> list[tuple[str, str]]:
+    """Indexes for readers only, created after the rows of a first load (a bulk population
+    is much cheaper than updating a Lucene index in every write transaction)."""
+    return [
+        # for queries/cypher/search.cypher: accent-insensitive full text on names and aliases
+        ("entity_names", f"CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
+                         "ON EACH [n.name, n.aliases] "
+                         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"),
+    ]
+
+
+# ---------------------------------------------------------------- to Neo4j
+def _json(value: Any) -> Optional[str]:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
+
+
+def _citations_json(citations: list[Citation]) -> str:
+    return json.dumps([c.model_dump(exclude_none=True) for c in citations],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def name_keys(entity: Entity) -> tuple[list[str], list[str]]:
+    """Normalised names in :class:`~crimegraph.graph.text.NameIndex` order, and their originals."""
+    keys: list[str] = []
+    originals: list[str] = []
+    for n in dict.fromkeys([*entity.names, entity.id]):
+        k = normalize(n)
+        if k:
+            keys.append(k)
+            originals.append(n)
+    return keys, originals
+
+
+def entity_props(e: Entity, seq: int) -> dict[str, Any]:
+    """The property map of an entity node (``None`` values are simply not set)."""
+    keys, originals = name_keys(e)
+    p: dict[str, Any] = {
+        "id": e.id,
+        "name": e.name,
+        "type": e.type,
+        "kind": e.kind.value,
+        "aliases": [a.name for a in e.aliases],
+        "alias_langs": [a.lang or "" for a in e.aliases],
+        "description": e.description,
+        "status": e.status,
+        "external_ids_json": _json(e.external_ids),
+        "citations_json": _citations_json(e.citations),
+        "citation_sources": [c.source for c in e.citations],
+        "name_keys": keys,
+        "name_key_names": originals,
+        "seq": seq,
+    }
+    if isinstance(e, Place) and e.coordinates is not None:
+        p["lat"] = e.coordinates.lat
+        p["lon"] = e.coordinates.lon
+    if isinstance(e, Event):
+        if e.date is not None:
+            p["date"] = e.date.value
+            p["date_precision"] = e.date.precision
+            p["date_start"] = e.date.start.isoformat()
+            p["date_end"] = e.date.end.isoformat()
+        if e.figures is not None:
+            p["figures_json"] = _json(e.figures.model_dump(exclude_none=True)) or "{}"
+    return {k: v for k, v in p.items() if v is not None}
+
+
+def relation_props(r: Relation) -> dict[str, Any]:
+    """The property map of a relationship."""
+    p: dict[str, Any] = {
+        "id": r.id,
+        "confidence": r.confidence.code,
+        "confidence_score": r.confidence.score,
+        "citation_sources": [c.source for c in r.citations],
+        "citation_quotes": [c.quote or "" for c in r.citations],
+        "citation_pages": [c.page or "" for c in r.citations],
+        "citations_json": _citations_json(r.citations),
+    }
+    if r.since is not None:
+        p["since"] = r.since.value
+        p["since_precision"] = r.since.precision
+        p["since_start"] = r.since.start.isoformat()
+    if r.until is not None:
+        p["until"] = r.until.value
+        p["until_precision"] = r.until.precision
+        p["until_end"] = r.until.end.isoformat()
+    if r.notes is not None:
+        p["notes"] = r.notes
+    return p
+
+
+def source_props(s: Source) -> dict[str, Any]:
+    p: dict[str, Any] = {"id": s.id, "title": s.title, "publisher": s.publisher,
+                         "url": s.url, "reliability": s.reliability, "notes": s.notes}
+    if s.date is not None:
+        p["date"] = s.date.value
+        p["date_precision"] = s.date.precision
+    return {k: v for k, v in p.items() if v is not None}
+
+
+def with_fingerprint(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` plus ``fp``, a short hash of them: a reload skips what has not changed."""
+    import hashlib
+
+    digest = hashlib.blake2b(repr(sorted(props.items())).encode(), digest_size=8).hexdigest()
+    props["fp"] = digest
+    return props
+
+
+def meta_props(meta: DatasetMeta, counts: dict[str, int]) -> dict[str, Any]:
+    return {"key": META_KEY, "meta_json": meta.model_dump_json(exclude_none=True), **counts}
+
+
+# ---------------------------------------------------------------- from Neo4j
+def _date_value(v: Any) -> Optional[str]:
+    return None if v is None else str(v)
+
+
+def entity_from_props(p: dict[str, Any]) -> Entity:
+    """Rebuild the pydantic entity from a node's properties."""
+    aliases = p.get("aliases") or []
+    # a bulk import (neo4j-admin) drops a list holding only "": no languages then
+    langs = p.get("alias_langs") or [""] * len(aliases)
+    data: dict[str, Any] = {
+        "id": p["id"],
+        "type": p["type"],
+        "name": p["name"],
+        "aliases": [{"name": n, "lang": (lang or None)} for n, lang in zip(aliases, langs)],
+        "citations": json.loads(p["citations_json"]),
+    }
+    for k in ("description", "status"):
+        if p.get(k) is not None:
+            data[k] = p[k]
+    if p.get("external_ids_json"):
+        data["external_ids"] = json.loads(p["external_ids_json"])
+    if p.get("lat") is not None:
+        data["coordinates"] = {"lat": p["lat"], "lon": p["lon"]}
+    if p.get("date") is not None:
+        data["date"] = _date_value(p["date"])
+    if p.get("figures_json") is not None:
+        data["figures"] = json.loads(p["figures_json"])
+    model = MODEL_BY_KIND[kind_of(p["type"])]
+    return model.model_validate(data)
+
+
+def relation_from_row(cypher_type: str, subject: str, object_: str, p: dict[str, Any]) -> Relation:
+    """Rebuild the pydantic relation from its type, ends and properties."""
+    data: dict[str, Any] = {
+        "id": p["id"],
+        "type": TYPE_BY_CYPHER[cypher_type],
+        "subject": subject,
+        "object": object_,
+        "confidence": p["confidence"],
+        "citations": json.loads(p["citations_json"]),
+    }
+    if p.get("since") is not None:
+        data["since"] = _date_value(p["since"])
+    if p.get("until") is not None:
+        data["until"] = _date_value(p["until"])
+    if p.get("notes") is not None:
+        data["notes"] = p["notes"]
+    return Relation.model_validate(data)
+
+
+def source_from_props(p: dict[str, Any]) -> Source:
+    data = {k: p[k] for k in ("id", "title", "publisher", "url", "reliability", "notes")
+            if p.get(k) is not None}
+    if p.get("date") is not None:
+        data["date"] = _date_value(p["date"])
+    return Source.model_validate(data)
