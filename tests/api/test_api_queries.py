@@ -1,0 +1,115 @@
+"""``/api/…``: the investigator's questions, with the JSON of ``crimegraph query … --format json``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crimegraph import queries as q
+
+
+def roundtrip(result) -> dict:
+    """What the CLI prints for a result: ``as_dict()`` through ``json.dumps(default=str)``."""
+    return json.loads(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+
+
+CASES = [
+    ("/api/search?q=Sendero", lambda st: q.search(st, "Sendero")),
+    ("/api/search?q=tren%20de%20aragwa&limit=3&kind=actor", lambda st: q.search(st, "tren de aragwa", limit=3,
+                                                                                   kinds=["actor"])),
+    ("/api/connections?a=Tren%20de%20Aragua&b=shining-path", lambda st: q.connections(st, "Tren de Aragua",
+                                                                                       "shining-path")),
+    ("/api/connections?a=tren-de-aragua&b=shining-path&max_hops=3&paths=2&avoid=peru&types=operates_in,allied_with",
+     lambda st: q.connections(st, "tren-de-aragua", "shining-path", max_hops=3, k=2, avoid=["peru"],
+                              types=frozenset({"operates_in", "allied_with"}))),
+    ("/api/ego/shining-path", lambda st: q.ego_network(st, "shining-path")),
+    ("/api/ego/peru?depth=2&cap=5&as_of=2019", lambda st: q.ego_network(st, "peru", depth=2, cap=5, as_of=2019)),
+    ("/api/actors-in/vraem", lambda st: q.actors_in(st, "vraem")),
+    ("/api/actors-in/peru?trafficking=true&as_of=2015-06",
+     lambda st: q.actors_in(st, "peru", as_of="2015-06", types=("operates_in", "traffics_to"))),
+    ("/api/economies/shining-path", lambda st: q.economies_of(st, "shining-path")),
+    ("/api/actors-in-economy/illegal-logging", lambda st: q.actors_in_economy(st, "illegal-logging")),
+    ("/api/allies/shining-path?as_of=2019", lambda st: q.allies(st, "shining-path", as_of=2019)),
+    ("/api/rivals/shining-path", lambda st: q.rivals(st, "shining-path")),
+    ("/api/timeline/shining-path", lambda st: q.timeline(st, "shining-path")),
+    ("/api/brokers?top=5", lambda st: q.brokers(st, top=5)),
+    ("/api/communities?top=3&seed=1", lambda st: q.communities(st, top=3, seed=1)),
+    ("/api/evidence/shining-path--operates-in--vraem",
+     lambda st: q.evidence(st, "shining-path--operates-in--vraem")),
+]
+
+
+@pytest.mark.parametrize("path, ask", CASES, ids=[c[0] for c in CASES])
+def test_same_json_as_the_helpers(client, peru_store, path, ask):
+    r = client.get(path)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == roundtrip(ask(peru_store))
+
+
+@pytest.mark.parametrize("path, args", [
+    ("/api/connections?a=tren-de-aragua&b=shining-path&max_hops=3",
+     ["query", "connections", "tren-de-aragua", "shining-path", "--max-hops", "3"]),
+    ("/api/actors-in/VRAEM?as_of=2019", ["query", "actors-in", "VRAEM", "--as-of", "2019"]),
+    ("/api/entity/Sendero%20Luminoso", ["show", "Sendero Luminoso"]),
+])
+def test_same_json_as_the_cli(client, cli, path, args):
+    proc = cli(*args, "--format", "json", check_rc=0)
+    assert client.get(path).json() == json.loads(proc.stdout)
+
+
+def test_entity_as_of(client, peru_store):
+    all_rels = client.get("/api/entity/shining-path").json()["relations"]
+    then = client.get("/api/entity/shining-path?as_of=1995").json()["relations"]  # Guzmán led it until 1992
+    assert 0 < len(then) < len(all_rels)
+
+
+def test_stats(client, peru_dataset):
+    assert client.get("/api/stats").json() == peru_dataset.stats()
+
+
+@pytest.mark.parametrize("path, status, kind", [
+    ("/api/entity/no-such-entity", 404, "not-found"),
+    ("/api/evidence/nope--nope", 404, "not-found"),
+    ("/api/actors-in/shining-path", 400, "bad-parameter"),          # not a place
+    ("/api/connections?a=peru&b=vraem&types=bogus", 400, "bad-parameter"),
+    ("/api/ego/peru?as_of=2019-13", 400, "bad-parameter"),          # no 13th month
+    ("/api/ego/peru?as_of=yesterday", 422, "invalid-request"),
+    ("/api/ego/peru?depth=9", 422, "invalid-request"),
+    ("/api/ego/peru?cap=0", 422, "invalid-request"),
+    ("/api/connections?a=peru", 422, "invalid-request"),            # b is missing
+    ("/api/connections?a=peru&b=vraem&max_hops=100", 422, "invalid-request"),
+    ("/api/search?q=" + "x" * 201, 422, "invalid-request"),
+    ("/api/search?q=", 422, "invalid-request"),
+    ("/api/search?q=peru&limit=1000", 422, "invalid-request"),
+    ("/api/search?q=peru&kind=person", 422, "invalid-request"),
+    ("/api/brokers?projection=everything", 422, "invalid-request"),
+    ("/api/brokers?samples=100000", 422, "invalid-request"),
+    ("/api/communities?resolution=nan", 422, "invalid-request"),
+    ("/api/communities?resolution=inf", 422, "invalid-request"),
+    ("/api/entity/" + "x" * 201, 422, "invalid-request"),
+    ("/api/connections?a=peru&b=vraem&" + "&".join(f"types=operates_in" for _ in range(21)), 422,
+     "invalid-request"),
+])
+def test_bad_parameters_are_problems(client, path, status, kind):
+    r = client.get(path)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["type"] == f"http://testserver/problems/{kind}"
+    assert body["status"] == status and body["detail"]
+    if status == 422:
+        assert body["errors"] and all({"in", "parameter", "message"} <= set(e) for e in body["errors"])
+
+
+def test_no_connection_is_an_answer(client):
+    r = client.get("/api/connections?a=tren-de-aragua&b=shining-path&max_hops=1")
+    assert r.status_code == 200 and r.json()["found"] is False
+
+
+def test_answers_are_cached(client, app_state):
+    client.get("/api/brokers?top=3")
+    hits = app_state.answers.hits
+    client.get("/api/brokers?top=3")
+    assert app_state.answers.hits == hits + 1
