@@ -19,7 +19,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/crimegraph validate
 	$(BIN)/crimegraph stats
-	$(BIN)/crimegraph show shining-path
+	$(BIN)/crimegraph query connections "Tren de Aragua" "Shining Path"
+	$(BIN)/crimegraph map --title "Organized crime in Peru" -o visualizations/peru.html
+	$(BIN)/crimegraph map --ego shining-path --depth 2 -o visualizations/shining-path.html
 
 ## system-deps: Chromium (browser tests), Java and Maven (Neo4j launcher), from Debian's packages
 system-deps:
