@@ -137,16 +137,21 @@ def bench_brokers(store, samples: int, run_nx: bool) -> list[dict]:
     import networkx as nx
 
     from crimegraph.queries import brokers
-    from crimegraph.queries.analytics import project
+    from crimegraph.queries.analytics import _project
 
     out = []
     for projection in ("all", "actors"):
+        # cold: the first call builds the igraph projection and the communities; warm: the
+        # store keeps both until its next write, so a second question pays betweenness only
         t_ours, result = timed(lambda: brokers(store, projection=projection, samples=samples, seed=0))
-        t_project, proj = timed(lambda: project(store, projection=projection))
-        row = {"projection": projection, "ours": t_ours, "project": t_project, "samples": samples,
-               "nodes": proj.graph.vcount(), "edges": proj.graph.ecount(),
+        t_warm, again = timed(lambda: brokers(store, projection=projection, samples=samples, seed=0))
+        assert again.as_dict() == result.as_dict()
+        t_project, proj = timed(lambda: _project(store, projection, None, None))
+        row = {"projection": projection, "ours": t_ours, "warm": t_warm, "project": t_project,
+               "samples": samples, "nodes": proj.graph.vcount(), "edges": proj.graph.ecount(),
                "top": [b.entity.id for b in result.brokers[:5]]}
-        log(f"  brokers ({projection}): {t_ours:.1f} s ({t_ours.cpu:.1f} s CPU)")
+        log(f"  brokers ({projection}): {t_ours:.1f} s ({t_ours.cpu:.1f} s CPU), "
+            f"warm {t_warm:.1f} s")
         if run_nx:
             graph = nx.Graph()
             graph.add_nodes_from(range(proj.graph.vcount()))
@@ -224,16 +229,19 @@ def render(args, started: str, finished: str, peru: dict, synth: dict) -> str:
             f"| {ratios(p['nx_ego_hubs'], p['ego_hubs'])} | |",
         ]
         for b in r.get("brokers", []):
-            ours = f"{s(b['ours'])} ({s(b['ours'].cpu)} CPU; of which projection {s(b['project'])})"
-            if "nx" in b:
-                base = (f"{s(b['nx'])} ({s(b['nx'].cpu)} CPU) | {ratio(b['nx'], b['ours'])} "
-                        f"({ratio(b['nx'].cpu, b['ours'].cpu)} CPU)")
-            else:
-                base = "not run | "
-            lines.append(f"| brokers, projection {b['projection']} ({b['nodes']:,} entities, "
-                         f"{b['edges']:,} links), {b['samples']} sampled sources | {ours} "
-                         f"| networkx `betweenness_centrality(k={b['samples']})`, same graph | {base} "
-                         f"| < 10 s, ≥ 25× |")
+            for when, t in (("first call", b["ours"]), ("next calls", b["warm"])):
+                ours = f"{s(t)} ({s(t.cpu)} CPU)"
+                if when == "first call":
+                    ours += f", of which projection {s(b['project'])}"
+                if "nx" in b:
+                    base = (f"{s(b['nx'])} ({s(b['nx'].cpu)} CPU) | {ratio(b['nx'], t)} "
+                            f"({ratio(b['nx'].cpu, t.cpu)} CPU)")
+                else:
+                    base = "not run | "
+                lines.append(f"| brokers, {when}: projection {b['projection']} ({b['nodes']:,} "
+                             f"entities, {b['edges']:,} links), {b['samples']} sampled sources | {ours} "
+                             f"| networkx `betweenness_centrality(k={b['samples']})`, same graph "
+                             f"| {base} | < 10 s, ≥ 25× |")
         ld = r.get("load")
         if ld:
             total = ld["validate"] + ld["write"]
@@ -254,8 +262,10 @@ def render(args, started: str, finished: str, peru: dict, synth: dict) -> str:
         "and resolved sources. networkx `all_shortest_paths` searches from one side only.",
         "- ego_network caps each entity at 50 neighbours and reports the rest as \"and N more\"; "
         "`ego_graph` has no cap, so for hubs the two do different amounts of work.",
-        "- brokers includes building the igraph projection from the store and the community "
-        "pass that names the groups each broker bridges.",
+        "- brokers' first call builds the igraph projection from the store and runs the community "
+        "pass that names the groups each broker bridges; the memory store keeps both until its "
+        "next write (`Store.derived`), so later calls (other brokers or communities questions on "
+        "the same data) pay the sampled betweenness only.",
         "",
     ]
     return "\n".join(lines)

@@ -205,6 +205,14 @@ class Store(abc.ABC):
                     sg.add_relation(r)
         return sg
 
+    def derived(self, key: tuple, build):
+        """A structure derived from the whole store (an analytics projection), by ``build()``.
+
+        Stores that know when their contents change keep it, under ``key``, until
+        the next write; the default builds it on every call.
+        """
+        return build()
+
     def relation_ends(self, *, types: Optional[Iterable[str]] = None,
                       as_of: Optional[dt.date] = None) -> Iterable[tuple[str, str]]:
         """``(subject, object)`` of every relation (of ``types``, valid ``as_of``), in no order.

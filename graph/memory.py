@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 from collections import deque
 from typing import Iterable, Iterator, Optional, Sequence
@@ -11,7 +12,7 @@ import networkx as nx
 
 from crimegraph.errors import EntityNotFound, RelationNotFound, SourceNotFound
 from crimegraph.schema.dataset import Dataset
-from crimegraph.schema.models import Entity, Relation, Source
+from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 
 from .base import DIRECTIONS, Store, check_types
@@ -33,6 +34,7 @@ class MemoryStore(Store):
         self._relations: dict[str, Relation] = {}
         self._sources: dict[str, Source] = {}
         self._name_index: Optional[NameIndex] = NameIndex()
+        self._derived: dict[tuple, object] = {}
         self.meta = None
 
     # ------------------------------------------------------------------ write
@@ -62,7 +64,23 @@ class MemoryStore(Store):
                     progress(1)
         # swap in; the name index is built on the first search
         self.graph, self._relations, self._sources, self._name_index = g, relations, sources, None
+        self._derived = {}
         self.meta = dataset.meta
+
+    #: derived structures kept at once (analytics projections, community memberships)
+    DERIVED_KEPT = 8
+
+    def derived(self, key: tuple, build):
+        """Built once per write: the store does not change in between."""
+        cache = self._derived
+        if key in cache:
+            cache[key] = cache.pop(key)  # most recently used last
+            return cache[key]
+        value = build()
+        cache[key] = value
+        while len(cache) > self.DERIVED_KEPT:
+            cache.pop(next(iter(cache)))
+        return value
 
     @property
     def _index(self) -> NameIndex:
@@ -250,6 +268,7 @@ class MemoryStore(Store):
 
     def dataset(self) -> Dataset:
         return Dataset(
+            meta=self.meta or DatasetMeta(),
             sources=dict(self._sources),
             entities={i: d["entity"] for i, d in self.graph.nodes(data=True)},
             relations=dict(self._relations),
@@ -266,15 +285,21 @@ def _add_relations(g: nx.MultiDiGraph, relations: Iterable[Relation], progress=N
     """
     succ, pred = g._succ, g._pred
     n = 0
-    for r in relations:
-        u, v = r.subject, r.object
-        keys = succ[u].get(v)
-        if keys is None:
-            keys = succ[u][v] = pred[v][u] = {}
-        keys[r.id] = {"relation": r}
-        n += 1
-        if progress and n % batch == 0:
-            progress(batch)
+    collecting = gc.isenabled()
+    gc.disable()  # a million new dicts, no cycles among them: the collector would only slow us
+    try:
+        for r in relations:
+            u, v = r.subject, r.object
+            keys = succ[u].get(v)
+            if keys is None:
+                keys = succ[u][v] = pred[v][u] = {}
+            keys[r.id] = {"relation": r}
+            n += 1
+            if progress and n % batch == 0:
+                progress(batch)
+    finally:
+        if collecting:
+            gc.enable()
     if progress and n % batch:
         progress(n % batch)
     clear = getattr(nx, "_clear_cache", None)

@@ -19,7 +19,7 @@ from crimegraph.graph.base import check_types
 from crimegraph.schema.models import Entity
 
 from .dispatch import native
-from .params import check_positive
+from .params import check_positive, coerce_as_of
 from .shapes import brief, iso, plural
 
 PROJECTIONS = ("actors", "all")
@@ -48,26 +48,33 @@ def project(store, *, projection: str = "actors", types: Optional[Iterable[str]]
     """The store as an undirected simple igraph graph (parallel relations merged).
 
     ``projection="actors"`` keeps actors and the relations among them;
-    ``"all"`` keeps every entity and relation.
+    ``"all"`` keeps every entity and relation. A store that can keep derived
+    structures (:meth:`~crimegraph.graph.base.Store.derived`) builds it once per write.
     """
-    import igraph
-
     if projection not in PROJECTIONS:
         raise UsageError(f"projection must be one of {', '.join(PROJECTIONS)}, got {projection!r}")
-    types = check_types(types)
+    types, as_of = check_types(types), coerce_as_of(as_of)
+    derived = getattr(store, "derived", None)
+    build = lambda: _project(store, projection, types, as_of)  # noqa: E731
+    if derived is None:
+        return build()
+    return derived(("igraph-projection", projection, types, as_of), build)
+
+
+def _project(store, projection: str, types: Optional[frozenset[str]], as_of) -> Projection:
+    import igraph
+
     ents = list(store.entities(kinds=("actor",) if projection == "actors" else None))
     index = {e.id: i for i, e in enumerate(ents)}
     ends = getattr(store, "relation_ends", None)
     pairs = (ends(types=types, as_of=as_of) if ends is not None
              else ((r.subject, r.object) for r in store.relations(types=types, as_of=as_of)))
     get = index.get
-    edges = set()
-    for s, o in pairs:
-        i, j = get(s), get(o)
-        if i is not None and j is not None and i != j:
-            edges.add((i, j) if i < j else (j, i))
-    # vertices by id and edges sorted: the same graph, hence the same answer, on every backend
-    g = igraph.Graph(n=len(ents), edges=sorted(edges), directed=False)
+    edges = [(i, j) for i, j in ((get(s), get(o)) for s, o in pairs) if i is not None and j is not None]
+    g = igraph.Graph(n=len(ents), edges=edges, directed=False)
+    # vertices by id; simplify() merges parallel links and leaves the edges sorted: the same
+    # graph, hence the same answer, on every backend
+    g.simplify(multiple=True, loops=True)
     return Projection(g, ents, projection, as_of)
 
 
@@ -83,12 +90,21 @@ def seeded(seed: int):
         igraph.set_random_number_generator(random)
 
 
-def _leiden(g, seed: int, resolution: float = 1.0) -> list[int]:
-    if g.ecount() == 0:
-        return list(range(g.vcount()))
-    with seeded(seed):
-        return g.community_leiden(objective_function="modularity", resolution=resolution,
-                                  n_iterations=LEIDEN_ITERATIONS).membership
+def membership(store, proj: Projection, types, seed: int, resolution: float = 1.0) -> list[int]:
+    """Leiden communities (modularity) of a projection, seeded; kept with it where the store can."""
+
+    def build() -> list[int]:
+        g = proj.graph
+        if g.ecount() == 0:
+            return list(range(g.vcount()))
+        with seeded(seed):
+            return g.community_leiden(objective_function="modularity", resolution=resolution,
+                                      n_iterations=LEIDEN_ITERATIONS).membership
+
+    derived = getattr(store, "derived", None)
+    if derived is None:
+        return build()
+    return derived(("leiden", proj.projection, check_types(types), proj.as_of, seed, resolution), build)
 
 
 # ---------------------------------------------------------------- brokers
@@ -225,19 +241,19 @@ def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
     order = sorted((i for i in range(n) if scores[i] > 0
                     and (wanted is None or proj.entities[i].kind.value in wanted)),
                    key=lambda i: (-scores[i], proj.entities[i].id))[:top]
-    membership = _leiden(g, seed)
+    groups_of = membership(store, proj, types, seed)
     # name each community after its best-connected member
     degree = g.degree()
     label: dict[int, tuple[int, str]] = {}
-    for i, c in enumerate(membership):
+    for i, c in enumerate(groups_of):
         key = (-degree[i], proj.entities[i].name)
         if c not in label or key < label[c]:
             label[c] = key
     out = []
     for i in order:
-        groups = Counter(membership[j] for j in g.neighbors(i))
-        bridges = [(label[c][1], n, c == membership[i])
-                   for c, n in sorted(groups.items(), key=lambda kv: (-kv[1], label[kv[0]]))]
+        groups = Counter(groups_of[j] for j in g.neighbors(i))
+        bridges = [(label[c][1], count, c == groups_of[i])
+                   for c, count in sorted(groups.items(), key=lambda kv: (-kv[1], label[kv[0]]))]
         out.append(Broker(proj.entities[i], scores[i] / norm, degree[i], len(groups), bridges[:5]))
     return Brokers(out, projection, n, g.ecount(), k, as_of)
 
@@ -351,10 +367,10 @@ def communities(store, *, projection: str = "all", as_of=None,
         check_positive(top, "top")
     proj = project(store, projection=projection, types=types, as_of=as_of)
     g = proj.graph
-    membership = _leiden(g, seed, resolution)
+    groups_of = membership(store, proj, types, seed, resolution)
     degree = g.degree()
     groups: dict[int, list[int]] = {}
-    for i, c in enumerate(membership):
+    for i, c in enumerate(groups_of):
         groups.setdefault(c, []).append(i)
     found, singletons = [], 0
     for members in groups.values():
@@ -366,6 +382,6 @@ def communities(store, *, projection: str = "all", as_of=None,
     found.sort(key=lambda c: (-len(c.members), c.members[0].id))
     if top is not None:
         found = found[:top]
-    modularity = g.modularity(membership) if g.ecount() else 0.0
+    modularity = g.modularity(groups_of) if g.ecount() else 0.0
     return Communities(found, modularity, projection, g.vcount(), g.ecount(), singletons, seed,
                        as_of)

@@ -129,6 +129,9 @@ class AsOfView(Store):
     def frontier_cost(self, entity_ids) -> int:
         return self.store.frontier_cost(entity_ids)
 
+    def derived(self, key: tuple, build):
+        return self.store.derived(("as-of view", self.date, *key), build)
+
     def shortest_path_links(self, a: str, b: str, *, max_hops: int = 4,
                             types: Optional[Iterable[str]] = None,
                             as_of: Optional[dt.date] = None, avoid: Iterable[str] = ()):

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from .common import Format, FormatOpt, emit_json, err_console, console
+from .common import Format, FormatOpt, console, emit_json, progress_callback
 from .main import app
 
 
@@ -25,19 +25,7 @@ def synth(
     hierarchy, sourced and dated relations), reproducible from its seed."""
     from crimegraph.synth import write_synthetic
 
-    total = entities + relations
-    prog = None
-    advance = None
-    if err_console.is_terminal and total >= 20_000:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        prog = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err_console, transient=True)
-        task = prog.add_task("writing", total=total)
-        prog.start()
-
-        def advance(n: int) -> None:
-            prog.advance(task, n)
+    advance, prog = progress_callback(entities + relations, "writing")
     try:
         summary = write_synthetic(out, entities=entities, relations=relations, seed=seed, chunk=chunk,
                                   progress=advance, force=force)

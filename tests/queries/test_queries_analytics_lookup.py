@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crimegraph.errors import RelationNotFound, UsageError
@@ -107,3 +109,22 @@ def test_search_kinds_and_limit(toy):
     assert len(search(toy, "a", limit=2).hits) <= 2
     with pytest.raises(UsageError, match="unknown kind"):
         search(toy, "a", kinds=["person"])
+
+
+def test_projection_and_communities_are_kept_until_the_next_write(tmp_path):
+    from crimegraph.graph.memory import MemoryStore
+    from crimegraph.queries.analytics import project
+    from crimegraph.schema.loader import load_dataset
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    TOY, MINI = data / "queries-toy", data / "mini"
+    store = MemoryStore()
+    store.write(load_dataset(TOY))
+    first = project(store, projection="all")
+    assert project(store, projection="all") is first
+    assert project(store, projection="all", as_of=2010) is not first
+    found = brokers(store).as_dict()
+    assert brokers(store).as_dict() == found
+    store.write(load_dataset(MINI), replace=True)
+    assert project(store, projection="all") is not first
+    assert project(store, projection="all").graph.vcount() == 5

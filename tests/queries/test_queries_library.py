@@ -69,13 +69,15 @@ def _pascal(name: str) -> str:
 
 
 def load_rdf(dataset):
-    """The dataset as RDF, exactly as queries/README.md describes (test-only loader)."""
-    from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+    """The dataset as RDF, in the model of queries/README.md, as far as the queries read it
+    (test-only loader; the real one is crimegraph.graph.rdf, tested in tests/rdf/)."""
+    from pyoxigraph import Literal, NamedNode, Quad, Store
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     skos = "http://www.w3.org/2004/02/skos/core#"
     dct = "http://purl.org/dc/terms/"
+    written_type = {"year": "gYear", "month": "gYearMonth", "day": "date"}
 
     def cg(name):
         return NamedNode(ONT + name)
@@ -89,6 +91,9 @@ def load_rdf(dataset):
     def day(d):
         return Literal(d.isoformat(), datatype=NamedNode(xsd + "date"))
 
+    def written(pd):
+        return Literal(pd.value, datatype=NamedNode(xsd + written_type[pd.precision]))
+
     quads = []
     add = lambda s, p, o: quads.append(Quad(s, p, o))  # noqa: E731
     for s in dataset.sources.values():
@@ -97,9 +102,9 @@ def load_rdf(dataset):
         if s.publisher:
             add(src(s.id), NamedNode(dct + "publisher"), Literal(s.publisher))
         if s.date:
-            add(src(s.id), NamedNode(dct + "date"), Literal(s.date.value))
+            add(src(s.id), NamedNode(dct + "date"), written(s.date))
         if s.url:
-            add(src(s.id), cg("url"), NamedNode(s.url))
+            add(src(s.id), NamedNode("http://schema.org/url"), Literal(s.url, datatype=NamedNode(xsd + "anyURI")))
         add(src(s.id), cg("reliability"), Literal(s.reliability))
     for e in dataset.entities.values():
         add(ent(e.id), rdf_type, cg(_pascal(e.type)))
@@ -109,6 +114,7 @@ def load_rdf(dataset):
             add(ent(e.id), NamedNode(skos + "altLabel"),
                 Literal(a.name, language=a.lang) if a.lang else Literal(a.name))
         if getattr(e, "date", None) is not None:
+            add(ent(e.id), NamedNode(dct + "date"), written(e.date))
             add(ent(e.id), cg("date"), day(e.date.start))
     for r in dataset.relations.values():
         prop = cg(RELATION_TYPES[r.type].rdf_name)
@@ -119,19 +125,21 @@ def load_rdf(dataset):
         add(q, cg("object"), ent(r.object))
         add(q, cg("relationType"), prop)
         if r.since:
-            add(q, cg("since"), day(r.since.start))
+            add(q, cg("since"), written(r.since))
+            add(q, cg("validFrom"), day(r.since.start))
         if r.until:
-            add(q, cg("until"), day(r.until.end))
+            add(q, cg("until"), written(r.until))
+            add(q, cg("validTo"), day(r.until.end))
         add(q, cg("confidence"), Literal(r.confidence.code))
-        for c in r.citations:
+        for n, c in enumerate(r.citations, 1):
             add(q, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), src(c.source))
-            b = BlankNode()
-            add(q, cg("citation"), b)
-            add(b, cg("source"), src(c.source))
+            node = NamedNode(f"{DEFAULT_BASE}relation/{r.id}#citation-{n}")
+            add(q, cg("citation"), node)
+            add(node, cg("source"), src(c.source))
             if c.quote:
-                add(b, cg("quote"), Literal(c.quote))
+                add(node, cg("quote"), Literal(c.quote))
             if c.page:
-                add(b, cg("page"), Literal(c.page))
+                add(node, cg("page"), Literal(c.page))
     store = Store()
     store.extend(quads)
     return store
