@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import shutil
 import signal
 import statistics
@@ -50,14 +49,17 @@ ROOT = Path(__file__).resolve().parent.parent
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-# "Drawn and idle", the same test for both pages: vis-network exists, its physics is
-# ready (stabilisation over) and no simulation runs; ours also waits for its first
-# frame after that (window.crimegraphMap.ready). The predicate stamps the time.
+# The same tests for both pages, polled every 50 ms; each stamps the time it first holds.
+# "Drawn": vis-network exists and its physics is ready (stabilisation over, the network
+# drawn where it settled); ours also waits for its first frame after that
+# (window.crimegraphMap.ready). "Idle": drawn, and no simulation runs any more.
 IDLE = """() => {
   const m = window.crimegraphMap;
   const net = m ? m.network : (typeof network !== "undefined" ? network : undefined);
-  if (!net || !net.physics || !net.physics.ready || net.physics.viewFunction !== undefined) return false;
+  if (!net || !net.physics || !net.physics.ready) return false;
   if (m && !m.ready) return false;
+  if (window.__drawnAt === undefined) window.__drawnAt = performance.now();
+  if (net.physics.viewFunction !== undefined) return false;
   if (window.__idleAt === undefined) window.__idleAt = performance.now();
   return true;
 }"""
@@ -75,6 +77,7 @@ class Load:
     console_errors: int
     drawn: tuple = (0, 0)
     cpu_ms: Optional[float] = None  # the page's main thread, busy on the CPU until idle
+    drawn_ms: Optional[float] = None  # physics ready and drawn (idle or still moving)
 
 
 @dataclass
@@ -93,6 +96,12 @@ class Result:
             return None
         return statistics.median(xs)
 
+    def drawn(self) -> Optional[float]:
+        xs = [x.drawn_ms for x in self.loads]
+        if not xs or any(x is None for x in xs):
+            return None
+        return statistics.median(xs)
+
     def cpu(self) -> Optional[float]:
         xs = [x.cpu_ms for x in self.loads]
         if not xs or any(x is None for x in xs):
@@ -105,17 +114,15 @@ class Result:
 
 
 # ------------------------------------------------------------------ data
-def synthetic_subgraph(n: int, seed: int, cache: Path):
-    """All of a ``crimegraph synth`` dataset of ``n`` entities and ``2n`` relations, as a Subgraph."""
+def synthetic_subgraph(n: int, seed: int):
+    """All of a ``crimegraph synth`` dataset of ``n`` entities and ``2n`` relations, as a Subgraph
+    (generated once and cached by the benchmarks' shared helper)."""
+    from common import synth_dataset
+
     from crimegraph.graph.subgraph import Subgraph
     from crimegraph.schema.loader import load_dataset
-    from crimegraph.synth import write_synthetic
 
-    folder = cache / f"synth-{n}-{2 * n}-{seed}"
-    if not (folder / ".complete").exists():
-        write_synthetic(folder, entities=n, relations=2 * n, seed=seed, force=True)
-        (folder / ".complete").write_text("ok")
-    ds = load_dataset(folder)
+    ds = load_dataset(synth_dataset(n, 2 * n, seed, log=lambda msg: print(msg, flush=True)))
     sg = Subgraph.of(ds.entities.values(), ds.relations.values())
     sg.sources = dict(ds.sources)
     return sg
@@ -185,12 +192,13 @@ def load_one(path: Path, cap_s: float) -> dict:
         except Exception as exc:  # the cap
             if "imeout" not in str(exc):
                 raise
+        drawn_at = page.evaluate("() => window.__drawnAt === undefined ? null : window.__drawnAt")
         browser.close()
     # the pyvis page's blocked CDN requests also log "net::ERR_FAILED": they are
     # counted as outside requests, not as errors of the page
     return {"idle_ms": idle, "redraw_ms": redraw, "outside": len(outside),
             "errors": len([e for e in errors if "ERR_FAILED" not in e]), "drawn": drawn,
-            "cpu_ms": cpu}
+            "cpu_ms": cpu, "drawn_ms": drawn_at}
 
 
 def main_thread_cpu_ms(trace: bytes) -> Optional[float]:
@@ -232,7 +240,7 @@ def load(path: Path, cap_s: float) -> Load:
         raise RuntimeError(f"page load failed for {path} (exit {proc.returncode})")
     d = json.loads(out.strip().splitlines()[-1])
     return Load(d["idle_ms"], d["redraw_ms"], d["outside"], d["errors"], tuple(d["drawn"]),
-                d["cpu_ms"])
+                d["cpu_ms"], d["drawn_ms"])
 
 
 def chromium_version(exe: str) -> str:
@@ -258,8 +266,9 @@ def ratio(a: Optional[float], b: Optional[float], cap_ms: float) -> str:
 
 def table(results, caps: dict) -> str:
     head = ("| entities | relations | map | write | × baseline | file size | × baseline | "
-            "drawn and idle | × baseline | main-thread CPU to idle | redraw | outside requests | how |\n"
-            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+            "drawn | × baseline | drawn and idle | × baseline | main-thread CPU to idle | redraw | "
+            "outside requests | how |\n"
+            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
     rows = []
     for ours, base in results:
         cap = caps[ours.nodes] if ours.nodes in caps else max(caps.values())
@@ -271,12 +280,26 @@ def table(results, caps: dict) -> str:
                 f"{'1' if is_base else f'{r.write_s / base.write_s:.2f}×'} | "
                 f"{r.size_bytes / 1e6:.1f} MB | "
                 f"{'1' if is_base else f'{r.size_bytes / base.size_bytes:.2f}×'} | "
+                f"{fmt_s(r.drawn(), cap)} | "
+                f"{'1' if is_base else ratio(r.drawn(), base.drawn(), cap_ms)} | "
                 f"{fmt_s(r.idle(), cap)} | "
                 f"{'1' if is_base else ratio(r.idle(), base.idle(), cap_ms)} | "
                 f"{'–' if r.cpu() is None else f'{r.cpu() / 1000:.2f} s'} | "
                 f"{'–' if r.redraw() is None else f'{r.redraw():.0f} ms'} | "
                 f"{max((x.outside_requests for x in r.loads), default=0)} | {r.note} |")
     return head + "\n".join(rows) + "\n"
+
+
+def target_lines(results) -> list:
+    """The verdict on the target: a 5,000-entity map interactive in under 3 s."""
+    for ours, _ in results:
+        if ours.nodes == 5000 and ours.idle() is not None:
+            wall, cpu = ours.idle() / 1000, (ours.cpu() or 0) / 1000
+            verdict = "met" if wall < 3 else ("met in CPU time, not in wall-clock time on this "
+                                             "loaded machine" if cpu < 3 else "not met")
+            return [f"- Target, a 5,000-entity map interactive in under 3 s: {verdict} "
+                    f"(drawn and idle after {wall:.2f} s, {cpu:.2f} s of main-thread CPU)."]
+    return []
 
 
 def main(argv=None) -> int:
@@ -288,7 +311,7 @@ def main(argv=None) -> int:
                     help="longest wait for a page above 2,000 entities, seconds")
     ap.add_argument("--small-cap", type=float, default=600.0,
                     help="longest wait for a page of up to 2,000 entities, seconds")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "maps.md")
     ap.add_argument("--keep", type=Path, default=None, help="keep the pages in this folder")
     ap.add_argument("--load-one", type=Path, default=None, help=argparse.SUPPRESS)
@@ -301,8 +324,6 @@ def main(argv=None) -> int:
     if exe is None:
         print("chromium is not installed (apt-get install -y chromium)", file=sys.stderr)
         return 2
-    cache = Path(tempfile.gettempdir()) / "crimegraph-bench"
-    cache.mkdir(exist_ok=True)
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="crimegraph-maps-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
@@ -310,7 +331,7 @@ def main(argv=None) -> int:
     caps: dict = {}
     for n in sizes:
         t = time.perf_counter()
-        sg = synthetic_subgraph(n, args.seed, cache)
+        sg = synthetic_subgraph(n, args.seed)
         print(f"{n:,} entities, {len(sg.relations):,} relations (data ready in "
               f"{time.perf_counter() - t:.1f} s)", flush=True)
         ours = write_ours(sg, out_dir / f"ours-{n}.html")
@@ -330,11 +351,15 @@ def main(argv=None) -> int:
                       f"(main-thread CPU {x.cpu_ms or 0:.0f} ms)", flush=True)
             if k < base_runs:
                 base.loads.append(load(out_dir / f"pyvis-{n}.html", cap))
-                print(f"  pyvis load {k + 1}: {fmt_s(base.loads[-1].idle_ms, cap)}", flush=True)
+                x = base.loads[-1]
+                print(f"  pyvis load {k + 1}: drawn {fmt_s(x.drawn_ms, cap)}, idle "
+                      f"{fmt_s(x.idle_ms, cap)}", flush=True)
         for x in ours.loads:
             assert x.outside_requests == 0 and x.console_errors == 0, x
             assert x.idle_ms is None or tuple(x.drawn) == (ours.nodes, ours.edges), (x.drawn, ours.nodes)
         results.append((ours, base))
+
+    from common import machine
 
     load_end = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     loads = "?" if load_start is None else f"{load_start:.1f} at the start, {load_end:.1f} at the end"
@@ -343,12 +368,15 @@ def main(argv=None) -> int:
         "",
         f"Run {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `benchmarks/bench_maps.py "
         f"--sizes {args.sizes} --runs {args.runs} --base-runs {args.base_runs} --cap {args.cap:.0f} "
-        f"--small-cap {args.small_cap:.0f}` on {platform.machine()}, "
-        f"{os.cpu_count()} CPUs (1-minute load average {loads}), Chromium "
-        f"{chromium_version(exe)} headless with software rendering, viewport 1600×1000.",
+        f"--small-cap {args.small_cap:.0f} --seed {args.seed}` on {machine()} (1-minute load "
+        f"average {loads}); Chromium {chromium_version(exe)} headless with software rendering, "
+        "viewport 1600×1000.",
         "",
-        "Data: `crimegraph synth` (relations = 2 × entities). *Drawn and idle*: from navigation "
-        "start until vis-network has drawn and no simulation runs, in a fresh browser with the "
+        "Data: `crimegraph synth` (relations = 2 × entities). *Drawn*: from navigation start "
+        "until vis-network's physics is ready and the network drawn (for pyvis: its 1,000 "
+        "stabilisation iterations done). *Drawn and idle*: drawn, and no simulation runs any "
+        "more (what \"interactive at once\" means: nothing moves, the page answers). Each load "
+        "in a fresh browser with the "
         f"network blocked; the median of {args.runs} loads for ours, {args.base_runs} for the "
         f"baseline; each wait capped at {args.small_cap:.0f} s up to 2,000 entities and "
         f"{args.cap:.0f} s above. *Main-thread CPU to idle*: the CPU time the "
@@ -365,6 +393,7 @@ def main(argv=None) -> int:
         "`--aggregate`; the benchmark passes `max_nodes=None` to measure it anyway.",
         "- pyvis's page asks for Bootstrap from a CDN even with `cdn_resources=\"in_line\"` "
         "(the *outside requests* column); the benchmark blocks and counts those requests.",
+        *target_lines(results),
         "",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -376,4 +405,5 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     sys.exit(main())

@@ -146,6 +146,19 @@
   var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, VIS.options);
   T.network = performance.now();
 
+  // Arrowheads a few pixels long cannot be told apart, yet on a big map drawing
+  // them is most of a frame: skip them while zoomed out that far. (vis-network 9's
+  // renderer draws all arrowheads in one pass, after the lines.)
+  var ARROW_LENGTH = 0.55 * 15 + 3 * 1.4; // scaleFactor * 15 + 3 * line width, canvas units
+  var renderer = network.renderer;
+  if (renderer && typeof renderer._drawArrows === "function") {
+    var drawArrows = renderer._drawArrows;
+    renderer._drawArrows = function (ctx) {
+      if (network.getScale() * ARROW_LENGTH < 3) return;
+      return drawArrows.call(this, ctx);
+    };
+  }
+
   function applyFilters() {
     recompute();
     nodesView.refresh();
@@ -155,9 +168,10 @@
   }
 
   // ------------------------------------------------------------------ labels without overlaps
-  // vis-network draws no node labels here (font size 0). After each frame the
-  // page draws them itself, most important first, skipping any label that
-  // would overlap one already drawn or a node: labels never overlap, and more
+  // vis-network gets no node labels (it would draw every one, overlapping).
+  // After each frame the page draws them itself, most important first (the
+  // selection and its neighbours, the focus, path ends, then by size), each
+  // where it overlaps no label and no node: labels never overlap, and more
   // appear as the reader zooms in.
   var emphasis = new Float64Array(N);
   var order = [];
@@ -265,31 +279,46 @@
       var strong = emphasis[i] >= 20 || k < 3;
       var size = strong ? 13.5 : 12;
       var font = (strong ? "600 " : "") + size + "px" + FONT;
-      var w = textWidth(ctx, i, font);
       var h = size + 2, r = s[2], gap = 3;
       // below, right, above, left of the node
-      var spots = [
-        [s[0] - w / 2, s[1] + r + gap],
-        [s[0] + r + gap + 1, s[1] - h / 2],
-        [s[0] - w / 2, s[1] - r - gap - h],
-        [s[0] - r - gap - 1 - w, s[1] - h / 2]
-      ];
-      var boxes = [];
-      for (var q = 0; q < spots.length; q++) {
-        var x = spots[q][0], y = spots[q][1];
-        var box = [x - 2, y - 1, x + w + 2, y + h, i];
-        if (box[0] < 0 || box[2] > W || box[1] < 0 || box[3] > H) continue;
-        if (free(labelsGrid, box, -2)) boxes.push(box);
-      }
-      var placed = null;
-      for (var q1 = 0; q1 < boxes.length && !placed; q1++) {
-        if (free(discsGrid, boxes[q1], i)) placed = boxes[q1];
-      }
-      if (!placed && (strong || k < 12)) {
-        for (var q2 = 0; q2 < boxes.length && !placed; q2++) {
-          if (free(priorGrid, boxes[q2], i)) placed = boxes[q2];
+      var spotBox = function (q, w) {
+        var x = q === 0 || q === 2 ? s[0] - w / 2 : q === 1 ? s[0] + r + gap + 1 : s[0] - r - gap - 1 - w;
+        var y = q === 0 ? s[1] + r + gap : q === 2 ? s[1] - r - gap - h : s[1] - h / 2;
+        return [x - 2, y - 1, x + w + 2, y + h, i];
+      };
+      var findSpot = function (w) {
+        var fits = [];
+        for (var q = 0; q < 4; q++) {
+          var box = spotBox(q, w);
+          if (box[0] < 0 || box[2] > W || box[1] < 0 || box[3] > H) continue;
+          if (free(labelsGrid, box, -2)) fits.push(q);
         }
+        for (var q1 = 0; q1 < fits.length; q1++) {
+          if (free(discsGrid, spotBox(fits[q1], w), i)) return fits[q1];
+        }
+        if (strong || k < 12) {
+          for (var q2 = 0; q2 < fits.length; q2++) {
+            if (free(priorGrid, spotBox(fits[q2], w), i)) return fits[q2];
+          }
+        }
+        return -1;
+      };
+      // measuring text is slow: first try a generous estimate of the width, and
+      // measure only labels that may fit (the exact box lies inside the estimate's)
+      var key = i + "|" + font;
+      var w = widthCache.get(key);
+      var spot;
+      if (w === undefined) {
+        var guess = nodeLabel(i).length * size * (strong ? 0.7 : 0.64) + 2;
+        spot = findSpot(guess);
+        if (spot >= 0) {
+          w = textWidth(ctx, i, font);
+          if (w > guess) spot = findSpot(w);
+        }
+      } else {
+        spot = findSpot(w);
       }
+      var placed = spot >= 0 ? spotBox(spot, w) : null;
       if (r >= 2.5) occupy(priorGrid, [s[0] - r, s[1] - r, s[0] + r, s[1] + r, i]);
       if (!placed) continue;
       occupy(labelsGrid, placed);

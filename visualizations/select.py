@@ -72,10 +72,60 @@ def _types_text(types: Optional[frozenset[str]]) -> str:
 def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[int] = 50,
            path: Optional[tuple[str, str]] = None, max_hops: int = 4, k: int = 5,
            place: Optional[str] = None, economy: Optional[str] = None,
-           as_of: Optional[dt.date] = None, since: Optional[dt.date] = None,
-           until: Optional[dt.date] = None, entity_types: Optional[frozenset[str]] = None,
-           relation_types: Optional[frozenset[str]] = None) -> Selection:
-    """The subgraph for one map mode, filtered. See the module docstring."""
+           as_of=None, since=None, until=None,
+           entity_types: Optional[Iterable[str]] = None,
+           relation_types: Optional[Iterable[str]] = None) -> Selection:
+    """The subgraph behind one map, with a title: one mode at most, then the filters.
+
+    Parameters
+    ----------
+    store : Store
+        Any store.
+    ego, depth, cap : str, int, int or None
+        An entity's neighbourhood within ``depth`` relations, at most ``cap`` new
+        neighbours per entity (the rest counted as "+N").
+    path, max_hops, k : (str, str), int, int
+        The ``k`` best shortest paths between two entities, highlighted, with the
+        other relations among their entities.
+    place : str
+        Actors operating in a place or anywhere inside it, the places inside it,
+        the events there and the economies it is a hub for.
+    economy : str
+        An illicit economy, its actors, its hubs and the events that concern it.
+    as_of : date, int or str, optional
+        Only relations valid on that day (a year means its last day).
+    since, until : date, int or str, optional
+        Only relations valid at some time in the period (``since`` a year means
+        its first day, ``until`` its last).
+    entity_types : iterable of str, optional
+        Entity kinds or types to keep (focus entities always stay).
+    relation_types : iterable of str, optional
+        Relation types to keep (and, for ego, path and place, to follow).
+
+    Without a mode, the whole graph. Entities and relations are looked up by
+    id, name or alias. Raises :class:`NothingToMap` when nothing is left.
+
+    Examples
+    --------
+    >>> import crimegraph
+    >>> store = crimegraph.open_store()
+    >>> sel = select(store, place="vraem", as_of=2019)
+    >>> sel.title, "shining-path" in sel.subgraph.entities
+    ('Apurímac, Ene and Mantaro River Valley (VRAEM): who operates there', True)
+    """
+    from crimegraph.queries.params import coerce_as_of
+
+    as_of = coerce_as_of(as_of, "as_of")
+    until = coerce_as_of(until, "until")
+    if since is not None and not isinstance(since, dt.date):
+        from crimegraph.schema.types import PartialDate
+
+        try:
+            since = PartialDate.parse(since).start
+        except ValueError as exc:
+            raise UsageError(f"since: {exc}") from None
+    entity_types = frozenset(entity_types) if entity_types else None
+    relation_types = frozenset(relation_types) if relation_types else None
     modes = [m for m, v in (("--ego", ego), ("--path", path), ("--place", place),
                             ("--economy", economy)) if v]
     if len(modes) > 1:

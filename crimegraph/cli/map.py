@@ -112,9 +112,9 @@ def map_command(
     how = (f"aggregated by {result.aggregated}" if result.aggregated else
            "layout relaxed in the browser" if result.physics else "layout computed in Python")
     size = target.stat().st_size
-    err_console.print(f"wrote {escape(str(target))}: {result.nodes:,} "
-                      f"{'groups' if result.aggregated else 'entities'}, {result.edges:,} relations, "
-                      f"{size / 1e6:.1f} MB, {how} ({elapsed:.1f} s)")
+    what = ("groups", "lines") if result.aggregated else ("entities", "relations")
+    err_console.print(f"wrote {escape(str(target))}: {result.nodes:,} {what[0]}, "
+                      f"{result.edges:,} {what[1]}, {size / 1e6:.1f} MB, {how} ({elapsed:.1f} s)")
     console.print(str(target), markup=False, highlight=False)
 
 
