@@ -97,18 +97,20 @@ def write_jsonld(nodes: Iterable[Node], target: BinaryIO, vocab: RdfVocab, *,
     ctx = context_url if context_url else jsonld_context(vocab)
     ctx_text = json.dumps(ctx, ensure_ascii=False, indent=1 if indent else None)
     head = '{\n"@context": ' + ctx_text + ',\n"@graph": [\n'
-    buf: list[str] = [head]
+    # each node encoded on its own: an ASCII-only one encodes as a plain copy
+    buf: list[bytes] = [head.encode("utf-8")]
+    append = buf.append
     n = 0
-    sep = ""
+    sep = b""
     write = target.write
     for node in nodes:
-        buf.append(sep)
-        buf.append(_dumps(comp.node(node)))
-        sep = ",\n"
+        append(sep)
+        append(_dumps(comp.node(node)).encode("utf-8"))
+        sep = b",\n"
         n += 1
         if len(buf) >= 4096:
-            write("".join(buf).encode("utf-8"))
+            write(b"".join(buf))
             buf.clear()
-    buf.append("\n]\n}\n")
-    write("".join(buf).encode("utf-8"))
+    append(b"\n]\n}\n")
+    write(b"".join(buf))
     return n

@@ -105,14 +105,15 @@ def write_ntriples(nodes: Iterable[Node], target: BinaryIO, *, quads: bool = Fal
     and datatype endings are rendered once, literals known to be safe are not scanned,
     others only when a cheap C-level check says they may need escaping.
     """
-    buf: list[str] = []
-    append = buf.append
+    chunks: list[bytes] = []
     write = target.write
     preds = _Rendered()
     closers = _Closers()
     table = _ESCAPES
     n = 0
     for top in nodes:
+        buf: list[str] = []
+        append = buf.append
         stack = [top]
         while stack:
             node = stack.pop()
@@ -145,10 +146,12 @@ def write_ntriples(nodes: Iterable[Node], target: BinaryIO, *, quads: bool = Fal
             n += len(node.props)
             if children:
                 stack.extend(reversed(children))
-        if len(buf) >= 16384:
-            write("".join(buf).encode("utf-8"))
-            buf.clear()
-    write("".join(buf).encode("utf-8"))
+        # one resource at a time: an ASCII-only one encodes as a plain copy
+        chunks.append("".join(buf).encode("utf-8"))
+        if len(chunks) >= 1024:
+            write(b"".join(chunks))
+            chunks.clear()
+    write(b"".join(chunks))
     return n
 
 
@@ -281,20 +284,20 @@ def write_dataset_ntriples(dataset, target: BinaryIO, vocab: RdfVocab, *, quads:
     if not RelationLines.supported():
         return write_ntriples(describer.dataset(dataset, qualified_graph=graph), target, quads=quads)
     n = write_ntriples(describer.dataset(dataset, relations=False), target, quads=quads)
-    render = RelationLines(vocab, graph)
+    render = RelationLines(vocab, graph).render
     rels = dataset.relations
-    buf: list[str] = []
-    size = 0
+    # encoded one relation at a time: most are pure ASCII, which encodes as a plain copy,
+    # where one non-ASCII character in a large joined chunk would make all of it transcode
+    buf: list[bytes] = []
+    append = buf.append
     for rid in sorted(rels):
         text, k = render(rels[rid])
-        buf.append(text)
+        append(text.encode("utf-8"))
         n += k
-        size += 1
-        if size >= 2048:
-            target.write("".join(buf).encode("utf-8"))
+        if len(buf) >= 2048:
+            target.write(b"".join(buf))
             buf.clear()
-            size = 0
-    target.write("".join(buf).encode("utf-8"))
+    target.write(b"".join(buf))
     return n
 
 
