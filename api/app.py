@@ -88,6 +88,9 @@ def create_app(store=None, base_iri: Optional[str] = None, settings: Optional[Se
         app.include_router(module.router(state), prefix=prefix)
     if prefix:
         _root_routes(app, state)
+    from .fastpath import CachedRepresentations
+
+    app.add_middleware(CachedRepresentations, state=state)
     if settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 

@@ -25,16 +25,24 @@ class Representation:
 
 
 class LRU:
-    """Least-recently-used mapping with at most ``size`` entries (``size=0`` keeps nothing).
+    """Least-recently-used mapping with at most ``size`` entries and ``max_bytes`` of bodies.
+
+    ``size=0`` keeps nothing. A :class:`Representation` weighs the length of its body;
+    anything else weighs nothing.
 
     >>> c = LRU(2); c.put("a", 1); c.put("b", 2); c.get("a"); c.put("c", 3)
     1
     >>> c.get("b") is None, len(c)
     (True, 2)
+    >>> c = LRU(10, max_bytes=5); c.put("x", Representation.of(b"1234", "text/plain"))
+    >>> c.put("y", Representation.of(b"5678", "text/plain")); c.get("x") is None, c.bytes
+    (True, 4)
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_bytes: Optional[int] = None):
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -54,11 +62,18 @@ class LRU:
     def put(self, key: Hashable, value: Any) -> None:
         if self.size <= 0:
             return
+        weight = _weight(value)
+        if self.max_bytes is not None and weight > self.max_bytes:
+            return
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.bytes -= _weight(old)
             self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+            self.bytes += weight
+            while len(self._data) > self.size or (self.max_bytes is not None and self.bytes > self.max_bytes):
+                _, dropped = self._data.popitem(last=False)
+                self.bytes -= _weight(dropped)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -66,3 +81,8 @@ class LRU:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self.bytes = 0
+
+
+def _weight(value: Any) -> int:
+    return len(value.body) if isinstance(value, Representation) else 0

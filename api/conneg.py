@@ -27,6 +27,9 @@ from typing import Optional, Sequence
 #: longest Accept header read, and most ranges taken from it (the rest are ignored)
 MAX_HEADER = 4096
 MAX_RANGES = 64
+#: headers up to this length have their parse and negotiation cached (browsers' and clients'
+#: usual headers); longer ones are worked out each time, so a client cannot fill the caches
+CACHE_HEADER = 300
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _RANGE = re.compile(rf"^\s*({_TOKEN})/({_TOKEN})\s*$")
@@ -76,7 +79,6 @@ def _split(header: str) -> list[str]:
     return parts
 
 
-@lru_cache(maxsize=512)
 def parse_accept(header: Optional[str]) -> tuple[MediaRange, ...]:
     """The valid media ranges of an Accept header, in order; malformed entries are skipped.
 
@@ -85,6 +87,17 @@ def parse_accept(header: Optional[str]) -> tuple[MediaRange, ...]:
     """
     if not header:
         return ()
+    if len(header) <= CACHE_HEADER:
+        return _parse_cached(header)
+    return _parse(header)
+
+
+@lru_cache(maxsize=512)
+def _parse_cached(header: str) -> tuple[MediaRange, ...]:
+    return _parse(header)
+
+
+def _parse(header: str) -> tuple[MediaRange, ...]:
     out = []
     for i, item in enumerate(_split(header[:MAX_HEADER])[:MAX_RANGES]):
         media, *params = item.split(";")
@@ -121,10 +134,17 @@ def negotiate(header: Optional[str], offers: Sequence[str]) -> Optional[str]:
     """The offer the client prefers, or ``None`` when it accepts none of them (406)."""
     if not offers:
         return None
-    return _negotiate(header or "", tuple(offers))
+    header = (header or "")[:MAX_HEADER]
+    if len(header) <= CACHE_HEADER:
+        return _negotiate_cached(header, tuple(offers))
+    return _negotiate(header, tuple(offers))
 
 
 @lru_cache(maxsize=2048)
+def _negotiate_cached(header: str, offers: tuple[str, ...]) -> Optional[str]:
+    return _negotiate(header, offers)
+
+
 def _negotiate(header: str, offers: tuple[str, ...]) -> Optional[str]:
     ranges = parse_accept(header)
     if not ranges:

@@ -28,13 +28,17 @@ def etag_matches(header: str, etag: str) -> bool:
 
 def respond(request: Request, rep: Representation, *, vary: bool, max_age: int = 300) -> Response:
     """The response for a representation, honouring ``If-None-Match``."""
+    return cached_response(rep, vary=vary, max_age=max_age, if_none_match=request.headers.get("if-none-match"))
+
+
+def cached_response(rep: Representation, *, vary: bool, max_age: int = 300,
+                    if_none_match: Optional[str] = None) -> Response:
     headers = dict(rep.headers)
     headers["ETag"] = rep.etag
     headers["Cache-Control"] = f"public, max-age={max_age}"
     if vary:
         headers["Vary"] = "Accept"
-    inm = request.headers.get("if-none-match")
-    if inm and etag_matches(inm, rep.etag):
+    if if_none_match and etag_matches(if_none_match, rep.etag):
         return Response(status_code=304, headers=headers)
     return Response(rep.body, media_type=rep.media_type, headers=headers)
 

@@ -66,9 +66,9 @@ TYPES: dict[str, ProblemType] = {t.slug: t for t in [
                 "seconds. Narrow the patterns, avoid unconnected triple patterns (cartesian "
                 "products), add a LIMIT, or ask the operator to raise --sparql-timeout."),
     ProblemType("sparql-too-many-results", "SPARQL result too large", 422,
-                "The query would return more rows or triples than the server allows and was "
-                "stopped. `limit` gives the limit. Add a LIMIT (and OFFSET to page), or ask the "
-                "operator to raise --sparql-max-results."),
+                "The query would return more rows or triples (or more bytes: `unit` is then MiB) "
+                "than the server allows and was stopped. `limit` gives the limit. Add a LIMIT (and "
+                "OFFSET to page), or ask the operator to raise --sparql-max-results."),
     ProblemType("sparql-out-of-memory", "SPARQL query needed too much memory", 422,
                 "The query needed more memory than a query may use and was stopped (typically an "
                 "ORDER BY or GROUP BY over a cartesian product). Narrow the patterns."),

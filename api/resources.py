@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -43,8 +44,6 @@ ALIASES = {"application/x-turtle": TURTLE}
 EXTENSIONS = {"ttl": TURTLE, "nt": NTRIPLES, "jsonld": JSONLD, "json": JSON, "html": HTML}
 EXTENSION_OF = {v: k for k, v in EXTENSIONS.items()}
 KINDS = ("id", "relation", "source")
-
-import re  # noqa: E402
 
 _SLUG = re.compile(SLUG_PATTERN)
 _RELATION_ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")

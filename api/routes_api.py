@@ -99,8 +99,8 @@ def router(state) -> APIRouter:
 
     @r.get("/search", summary="Find entities by name or alias", responses=_responses("search"))
     def search(request: Request,
-               q: Annotated[str, Query(min_length=1, max_length=200, description="A name, part of one, or a misspelling.",
-                                       examples=["Sendero"])],
+               q: Annotated[str, Query(min_length=1, max_length=200, examples=["Sendero"],
+                                       description="A name, part of one, or a misspelling.")],
                limit: Annotated[int, Query(ge=1, le=100, description="Most results.")] = 10,
                kind: Annotated[Optional[list[Kind]], Query(max_length=4, description="Only these kinds.")] = None
                ) -> Response:

@@ -35,7 +35,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from fastapi import APIRouter
 
 from .cache import Representation
-from .documents import DOC_EXTENSIONS, convert, describe_term, document, respond
+from .documents import DOC_EXTENSIONS, choose, convert, describe_term, document, respond
 from .problems import Problem, responses
 from .resources import (ALIASES, EXTENSIONS, HTML, JSON, JSONLD, NTRIPLES, OFFERS, TURTLE, build,
                         site_of, split_name, valid_id)
@@ -77,8 +77,6 @@ def router(state) -> APIRouter:
                 raise Problem(404, f"no such format: .{ext[:20]}; use .ttl, .nt, .jsonld, .json or .html",
                               type="not-found")
         else:
-            from .documents import choose
-
             media = choose(request, OFFERS, ALIASES)
         key = (kind, ident, media)
         rep = cache.get(key)

@@ -46,7 +46,8 @@ def router(state) -> APIRouter:
 
     async def execute(request: Request, req: SparqlRequest) -> Response:
         job = job_for(req, request.headers.get("accept"), timeout=s.sparql_timeout,
-                      max_results=s.sparql_max_results, max_bytes=s.sparql_max_query_bytes)
+                      max_results=s.sparql_max_results, max_bytes=s.sparql_max_query_bytes,
+                      max_result_bytes=s.sparql_max_result_mb * 2**20)
         reply = await state.sparql.run(job)
         if reply[0] != "ok":
             raise reply_problem(reply, s)
@@ -148,7 +149,8 @@ def _page_or_description(state, media: str) -> Representation:
             "  FILTER(?type != cg:Actor && STRSTARTS(STR(?type), STR(cg:)))\n} ORDER BY ?name LIMIT 100"},
         {"name": "Qualified relations of an entity, with sources", "query":
             f"SELECT ?rel ?type ?other ?since ?until ?confidence ?source WHERE {{\n"
-            f"  {{ ?rel cg:subject id:{example} ; cg:object ?other }} UNION {{ ?rel cg:object id:{example} ; cg:subject ?other }}\n"
+            f"  {{ ?rel cg:subject id:{example} ; cg:object ?other }}\n"
+            f"  UNION {{ ?rel cg:object id:{example} ; cg:subject ?other }}\n"
             "  ?rel cg:relationType ?type ; cg:confidence ?confidence ; prov:wasDerivedFrom ?source .\n"
             "  OPTIONAL { ?rel cg:since ?since } OPTIONAL { ?rel cg:until ?until }\n} ORDER BY ?type ?other"},
         {"name": "Count relations by type", "query":

@@ -15,8 +15,10 @@ ENV = {
     "CRIMEGRAPH_SPARQL_WORKERS": "sparql_workers",
     "CRIMEGRAPH_SPARQL_MAX_MEMORY": "sparql_max_memory_mb",
     "CRIMEGRAPH_SPARQL_MAX_QUERY": "sparql_max_query_bytes",
+    "CRIMEGRAPH_SPARQL_MAX_RESULT_MB": "sparql_max_result_mb",
     "CRIMEGRAPH_CORS_ORIGINS": "cors_origins",
     "CRIMEGRAPH_API_CACHE_SIZE": "cache_size",
+    "CRIMEGRAPH_API_CACHE_MB": "cache_mb",
 }
 
 
@@ -40,11 +42,16 @@ class Settings:
         more is stopped with a ``422`` problem.
     sparql_max_query_bytes : int
         Longest accepted query text (and POST body).
+    sparql_max_result_mb : int
+        Largest serialised result, in MiB; a bigger one is refused with a ``422`` problem
+        (the row limit alone does not bound the size of a row).
     cors_origins : tuple of str
         Origins allowed to read responses from a browser (``*`` for any); empty
         (the default) sends no CORS headers at all.
     cache_size : int
         Serialised representations kept in memory (per resource and media type).
+    cache_mb : int
+        Most memory those representations (and the cached query answers) may take, in MiB.
     map_cache_size : int
         Rendered entity maps kept in memory (each is about half a megabyte).
     api_cache_size : int
@@ -56,8 +63,10 @@ class Settings:
     sparql_workers: int = 2
     sparql_max_memory_mb: int = 2048
     sparql_max_query_bytes: int = 64 * 1024
+    sparql_max_result_mb: int = 64
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     cache_size: int = 4096
+    cache_mb: int = 256
     map_cache_size: int = 32
     api_cache_size: int = 1024
 
@@ -71,9 +80,11 @@ class Settings:
         if self.sparql_max_memory_mb != 0 and self.sparql_max_memory_mb < 256:
             raise UsageError(f"--sparql-max-memory must be 0 (no limit) or at least 256 MiB, "
                              f"got {self.sparql_max_memory_mb}")
+        if not (1 <= self.sparql_max_result_mb <= 4096):
+            raise UsageError(f"the largest SPARQL result must be between 1 and 4096 MiB, got {self.sparql_max_result_mb}")
         if not (256 <= self.sparql_max_query_bytes <= 16 * 2**20):
             raise UsageError("the longest SPARQL query must be between 256 bytes and 16 MiB")
-        for name in ("cache_size", "map_cache_size", "api_cache_size"):
+        for name in ("cache_size", "cache_mb", "map_cache_size", "api_cache_size"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must not be negative")
         object.__setattr__(self, "cors_origins", tuple(o.strip() for o in self.cors_origins if o.strip()))

@@ -127,7 +127,7 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
 
 
 def job_for(req: SparqlRequest, accept: Optional[str], *, timeout: float, max_results: int,
-            max_bytes: int) -> dict:
+            max_bytes: int, max_result_bytes: int = 64 * 2**20) -> dict:
     """Check a request and turn it into a worker job (or raise the right :class:`Problem`)."""
     if len(req.query.encode("utf-8", "surrogatepass")) > max_bytes:
         raise Problem(413, f"the query is longer than {max_bytes} bytes", type="payload-too-large",
@@ -175,7 +175,7 @@ def job_for(req: SparqlRequest, accept: Optional[str], *, timeout: float, max_re
         if not graph_form and results_format is None:
             raise Problem(406, f"a {info.form} query is answered in a SPARQL results format; the Accept "
                                "header allows none", type="not-acceptable", available=list(RESULTS_OFFERS[:4]))
-    return {"query": req.query, "timeout": timeout, "max_results": max_results,
+    return {"query": req.query, "timeout": timeout, "max_results": max_results, "max_bytes": max_result_bytes,
             "results_format": results_format, "graph_format": graph_format,
             "default_graph": req.default_graph, "named_graphs": req.named_graphs,
             "form": info.form}
@@ -196,6 +196,10 @@ def reply_problem(reply: tuple, settings) -> Problem:
         return Problem(422, f"the query returns more than {settings.sparql_max_results:,} results and was "
                             "stopped; add a LIMIT (and OFFSET to page through)",
                        type="sparql-too-many-results", limit=settings.sparql_max_results)
+    if kind == "bytes":
+        mb = settings.sparql_max_result_mb
+        return Problem(422, f"the result is larger than {mb} MiB and was not sent; add a LIMIT or select less",
+                       type="sparql-too-many-results", limit=settings.sparql_max_result_mb, unit="MiB")
     if kind == "memory":
         limit = settings.sparql_max_memory_mb
         what = f"more than the {limit} MiB of memory a query may use" if limit else "more memory than there is"

@@ -89,8 +89,9 @@ def worker_main(conn, data_path: str, prefixes: dict, max_memory_mb: int, isolat
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which gives up on this worker
         try:
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        finally:
-            return
+        except (OSError, ValueError):
+            pass
+        return
     while True:
         try:
             job = conn.recv()
@@ -100,6 +101,9 @@ def worker_main(conn, data_path: str, prefixes: dict, max_memory_mb: int, isolat
             return
         try:
             reply = run_job(ox, store, job, prefixes)
+            limit = job.get("max_bytes")
+            if reply[0] == "ok" and limit and len(reply[2]) > limit:
+                reply = ("error", "bytes", limit)
         except MemoryError:
             reply = ("error", "memory", max_memory_mb)
         except BaseException as exc:  # noqa: BLE001 - never let one query end the worker

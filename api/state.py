@@ -64,9 +64,10 @@ class ApiState:
         self.dataset = full_dataset(store)
         self.meta = self.dataset.meta
         self.counts = self.dataset.stats()
-        self.cache = LRU(settings.cache_size)
+        budget = settings.cache_mb * 2**20
+        self.cache = LRU(settings.cache_size, max_bytes=budget * 3 // 4)
         self.maps = LRU(settings.map_cache_size)
-        self.answers = LRU(settings.api_cache_size)
+        self.answers = LRU(settings.api_cache_size, max_bytes=budget // 4)
         self.citers = _citers(self.dataset)
         self.example = _example(self.dataset)
         self.workdir = Path(tempfile.mkdtemp(prefix="crimegraph-api-"))

@@ -32,7 +32,8 @@ def void_turtle(state) -> str:
         "void": VOID, "dcterms": "http://purl.org/dc/terms/", "foaf": FOAF, "cg": v.cg,
         "xsd": "http://www.w3.org/2001/XMLSchema#", "sd": SD}.items()]
     lines.append("")
-    lines.append(f"<{base}void> a void:DatasetDescription ;\n    dcterms:title {lit('VoID description of the crimegraph dataset', 'en')} ;\n"
+    title = lit("VoID description of the crimegraph dataset", "en")
+    lines.append(f"<{base}void> a void:DatasetDescription ;\n    dcterms:title {title} ;\n"
                  f"    foaf:primaryTopic <{ds}> .\n")
     props = [("a", "void:Dataset, cg:Dataset")]
     if meta is not None:
@@ -75,19 +76,23 @@ def void_turtle(state) -> str:
     return "\n".join(lines)
 
 
+SD_DESCRIPTION = ("Read-only SPARQL 1.1 endpoint: updates and SERVICE are refused; queries have a time and "
+                  "a result-size limit.")
+
+
 def service_description(state) -> str:
     """SPARQL 1.1 Service Description of ``{base}sparql``."""
     base = state.base
     ds = dataset_iri(state)
     return "\n".join([
-        f"@prefix sd: <{SD}> .", f"@prefix void: <{VOID}> .", f"@prefix dcterms: <http://purl.org/dc/terms/> .", "",
+        f"@prefix sd: <{SD}> .", f"@prefix void: <{VOID}> .", "@prefix dcterms: <http://purl.org/dc/terms/> .", "",
         f"<{base}sparql#service> a sd:Service ;",
         f"    sd:endpoint <{base}sparql> ;",
         "    sd:supportedLanguage sd:SPARQL11Query ;",
         f"    sd:resultFormat <{FORMATS}SPARQL_Results_JSON>, <{FORMATS}SPARQL_Results_XML>, "
         f"<{FORMATS}SPARQL_Results_CSV>, <{FORMATS}SPARQL_Results_TSV>, <{FORMATS}Turtle>, "
         f"<{FORMATS}N-Triples>, <{FORMATS}JSON-LD>, <{FORMATS}RDF_XML> ;",
-        f"    dcterms:description {lit('Read-only SPARQL 1.1 endpoint: updates and SERVICE are refused; queries have a time and a result-size limit.', 'en')} ;",
+        f"    dcterms:description {lit(SD_DESCRIPTION, 'en')} ;",
         "    sd:defaultDataset [ a sd:Dataset ;",
         f"        sd:defaultGraph [ a sd:Graph ; void:triples {int(state.sparql_triples)} ] ;",
         f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{state.vocab.ontology_iri}> ] ;",

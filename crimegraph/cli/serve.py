@@ -64,7 +64,15 @@ def serve(
 ) -> None:
     import logging
 
-    import uvicorn
+    from crimegraph.errors import UsageError
+
+    try:
+        import fastapi  # noqa: F401
+        import pyoxigraph  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        raise UsageError(f"crimegraph serve needs the package {exc.name}, which is missing; install it with: "
+                         "pip install 'crimegraph[api,rdf]'") from None
 
     from crimegraph.api.settings import Settings
     from crimegraph.rdf.vocab import check_base
@@ -78,7 +86,9 @@ def serve(
     base = check_base(base_iri or default_base(host, port))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO),
                         format="%(levelname)s:     %(name)s: %(message)s")
-    common = dict(host=host, port=port, log_level=log_level, timeout_keep_alive=15, server_header=False)
+    # h11's request-head limit must fit a GET query string of --sparql-max-query bytes (64 KiB, encoded)
+    common = dict(host=host, port=port, log_level=log_level, timeout_keep_alive=15, server_header=False,
+                  h11_max_incomplete_event_size=256 * 1024)
     err_console.print(f"crimegraph: serving {escape(base)} from the {escape(store)} store on "
                       f"{escape(host)}:{port} ({workers} process{'es' if workers != 1 else ''}, "
                       f"{sparql_workers} SPARQL worker{'s' if sparql_workers != 1 else ''} each)")
@@ -93,7 +103,36 @@ def serve(
     os.environ["CRIMEGRAPH_BASE_IRI"] = base
     if seeds is not None:
         os.environ["CRIMEGRAPH_SEEDS"] = str(Path(seeds).resolve())
+    tcp_nodelay_for_workers()
     uvicorn.run("crimegraph.api.app:app_from_env", factory=True, workers=workers, **common)
+
+
+def tcp_nodelay_for_workers() -> None:
+    """Make uvicorn's shared listening socket a TCP one, so that worker connections get TCP_NODELAY.
+
+    With ``--workers`` above 1, uvicorn binds the socket with ``socket.socket(family=...)``,
+    whose protocol number is 0; asyncio sets ``TCP_NODELAY`` only on sockets whose
+    protocol is ``IPPROTO_TCP``, so every keep-alive response then waited about 40 ms
+    for a delayed ACK (measured: 44 ms per request instead of 1-5 ms). The socket is
+    rebuilt, same descriptor, with the protocol set.
+    """
+    import socket
+
+    from uvicorn.config import Config
+
+    original = Config.bind_socket
+    if getattr(original, "_crimegraph_nodelay", False):
+        return
+
+    def bind_socket(self):
+        sock = original(self)
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto == 0:
+            sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+            sock.set_inheritable(True)
+        return sock
+
+    bind_socket._crimegraph_nodelay = True
+    Config.bind_socket = bind_socket
 
 
 def default_base(host: str, port: int) -> str:

@@ -28,7 +28,8 @@ from tests.paths import DATA, ROOT
 pytest.importorskip("fastapi")
 pytest.importorskip("pyoxigraph")
 
-LIMITS = dict(sparql_timeout=3.0, sparql_max_results=500, sparql_workers=1, sparql_max_memory_mb=1024)
+LIMITS = dict(sparql_timeout=3.0, sparql_max_results=500, sparql_workers=1, sparql_max_memory_mb=1024,
+              sparql_max_result_mb=1)
 
 
 def make_client(store=None, base: str = "http://testserver/", **settings):

@@ -89,7 +89,7 @@ def test_stats(client, peru_dataset):
     ("/api/communities?resolution=nan", 422, "invalid-request"),
     ("/api/communities?resolution=inf", 422, "invalid-request"),
     ("/api/entity/" + "x" * 201, 422, "invalid-request"),
-    ("/api/connections?a=peru&b=vraem&" + "&".join(f"types=operates_in" for _ in range(21)), 422,
+    ("/api/connections?a=peru&b=vraem&" + "&".join("types=operates_in" for _ in range(21)), 422,
      "invalid-request"),
 ])
 def test_bad_parameters_are_problems(client, path, status, kind):

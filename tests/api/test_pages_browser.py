@@ -148,7 +148,8 @@ def test_docs_page_renders_the_openapi_document(live_server, visit):
     assert "/api/connections" in page.inner_text("#ops")
     health = page.locator("section.op", has_text="/health").first
     health.locator("button").click()
-    page.wait_for_function("() => [...document.querySelectorAll('section.op pre')].some(p => p.textContent.includes('200'))")
+    page.wait_for_function("() => [...document.querySelectorAll('section.op pre')]"
+                           ".some(p => p.textContent.includes('200'))")
     assert v.outside == [] and v.errors == []
 
 
