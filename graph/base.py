@@ -44,6 +44,35 @@ def check_types(types: Optional[Iterable[str]]) -> Optional[frozenset[str]]:
     return types
 
 
+def take_neighbours(sg: Subgraph, node: str, links: Iterable[tuple[str, Relation]],
+                    seen: dict, cap: Optional[int]) -> list[str]:
+    """One breadth-first step of :meth:`Store.expand`, shared by every backend.
+
+    ``links`` are ``(other entity, relation)`` pairs of ``node``. Relations to
+    entities already ``seen`` join ``sg``. New neighbours are ranked
+    best-sourced first (citations, then confidence, then id) and cut at ``cap``
+    (the rest counted in ``sg.more[node]``); the kept ones are marked seen and
+    their relations join ``sg``. Returns the kept neighbours in rank order; the
+    caller adds their entities.
+    """
+    new: dict[str, list[Relation]] = {}
+    for o, r in links:
+        if o in seen:
+            sg.add_relation(r)
+        else:
+            new.setdefault(o, []).append(r)
+    ordered = sorted(new, key=lambda o: (-max(len(r.citations) * 10 + r.confidence.score
+                                              for r in new[o]), o))
+    if cap is not None and len(ordered) > cap:
+        sg.more[node] = len(ordered) - cap
+        ordered = ordered[:cap]
+    for o in ordered:
+        seen[o] = None
+        for r in new[o]:
+            sg.add_relation(r)
+    return ordered
+
+
 class Store(abc.ABC):
     """A backend that holds one validated dataset and answers reads about it."""
 
@@ -180,23 +209,8 @@ class Store(abc.ABC):
             if d >= depth:
                 continue
             rels = self.relations(node, types=types, as_of=as_of)
-            new: dict[str, list[Relation]] = {}
-            for r in rels:
-                o = r.other(node)
-                if o in seen:
-                    sg.add_relation(r)
-                else:
-                    new.setdefault(o, []).append(r)
-            ordered = sorted(new, key=lambda o: (-max(len(r.citations) * 10 + r.confidence.score
-                                                      for r in new[o]), o))
-            if cap is not None and len(ordered) > cap:
-                sg.more[node] = len(ordered) - cap
-                ordered = ordered[:cap]
-            for o in ordered:
-                seen[o] = None
+            for o in take_neighbours(sg, node, ((r.other(node), r) for r in rels), seen, cap):
                 sg.add_entity(self.entity(o))
-                for r in new[o]:
-                    sg.add_relation(r)
                 frontier.append((o, d + 1))
         # relations among the entities reached at the last depth
         for i in sg.entities:

@@ -15,7 +15,7 @@ from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 
-from .base import DIRECTIONS, Store, check_types
+from .base import DIRECTIONS, Store, check_types, take_neighbours
 from .subgraph import Subgraph
 from .text import NameIndex, SearchHit
 
@@ -225,22 +225,9 @@ class MemoryStore(Store):
             node, d = frontier.popleft()
             if d >= depth:
                 continue
-            new: dict[str, list[Relation]] = {}
-            for o, r in sorted(self.adjacent(node, types=types, as_of=as_of), key=lambda p: p[1].id):
-                if o in seen:
-                    sg.add_relation(r)
-                else:
-                    new.setdefault(o, []).append(r)
-            ordered = sorted(new, key=lambda o: (-max(len(r.citations) * 10 + r.confidence.score
-                                                      for r in new[o]), o))
-            if cap is not None and len(ordered) > cap:
-                sg.more[node] = len(ordered) - cap
-                ordered = ordered[:cap]
-            for o in ordered:
-                seen[o] = None
+            links = sorted(self.adjacent(node, types=types, as_of=as_of), key=lambda p: p[1].id)
+            for o in take_neighbours(sg, node, links, seen, cap):
                 sg.add_entity(self.entity(o))
-                for r in new[o]:
-                    sg.add_relation(r)
                 frontier.append((o, d + 1))
         members = list(sg.entities)
         for i in members:

@@ -27,7 +27,7 @@ from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 from crimegraph.schema.vocab import RELATION_TYPES
 
-from .base import DIRECTIONS, Store, check_types
+from .base import DIRECTIONS, Store, check_types, take_neighbours
 from .neo4j_connect import Settings, connect, translate_errors
 from .neo4j_native import NativeQueries
 from .neo4j_cypher import (
@@ -436,23 +436,9 @@ class Neo4jStore(NativeQueries, Store):
             incident = self._incident(list(dict.fromkeys(n for n, _ in level)), types, as_of)
             claimed: list[str] = []
             for node, d in level:
-                new: dict[str, list[Relation]] = {}
-                for r in incident[node]:
-                    o = r.other(node)
-                    if o in seen:
-                        sg.add_relation(r)
-                    else:
-                        new.setdefault(o, []).append(r)
-                ordered = sorted(new, key=lambda o: (-max(len(r.citations) * 10 + r.confidence.score
-                                                          for r in new[o]), o))
-                if cap is not None and len(ordered) > cap:
-                    sg.more[node] = len(ordered) - cap
-                    ordered = ordered[:cap]
-                for o in ordered:
-                    seen[o] = None
+                links = ((r.other(node), r) for r in incident[node])
+                for o in take_neighbours(sg, node, links, seen, cap):
                     claimed.append(o)
-                    for r in new[o]:
-                        sg.add_relation(r)
                     frontier.append((o, d + 1))
             got = self._entities_by_id(claimed)
             for o in claimed:
