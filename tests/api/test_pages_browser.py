@@ -6,45 +6,20 @@ pages must make none, log no error, open no dialog, and show hostile data as tex
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass, field
 
 import pytest
 
 from tests.api.conftest import start_server, stop_server
+from tests.browser import chromium_browser
 from tests.paths import DATA
 
 pytestmark = pytest.mark.browser
 
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CRIMEGRAPH_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CRIMEGRAPH_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
 
 @pytest.fixture(scope="module")
 def chromium():
-    exe = shutil.which("chromium")
-    if exe is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install 'crimegraph[test]')")
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=exe, headless=True, args=LAUNCH_ARGS)
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        pw.stop()
-        _unavailable(f"chromium would not start: {exc}")
-    yield b
-    b.close()
-    pw.stop()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
