@@ -194,8 +194,6 @@ def _layers(layers):
 
 
 def test_shortest_path_links(store, reference):
-    if not hasattr(reference, "shortest_path_links"):
-        pytest.skip("the Store protocol has no shortest_path_links yet")
     ents = ids(reference.entities())
     pairs = [(ents[i], ents[-1 - i]) for i in range(0, len(ents) // 2, 7)]
     pairs += [("shining-path", "peru"), ("shining-path", "shining-path")]

@@ -25,8 +25,7 @@ def load():
 @pytest.fixture(params=list(DATASETS))
 def dataset(request, load):
     """Each test dataset in turn: mini, hostile strings (ours and the RDF tests'), the Peru data."""
-    if not DATASETS[request.param].exists():
-        pytest.skip(f"{DATASETS[request.param]} is not there")
+    assert DATASETS[request.param].exists(), f"{DATASETS[request.param]} is missing"
     return load(request.param)
 
 

@@ -3,14 +3,10 @@ queries/README.md, compared with the Python helpers.
 
 The module starts its own throwaway server (tests/neo4j-server, Bolt on a free port, data in
 a temp folder) so that it never writes into a database someone else uses; it is skipped when
-Java or the built launcher is missing.
+Java or Maven is missing, and fails instead under CRIMEGRAPH_REQUIRE_NEO4J=1.
 """
 
 from __future__ import annotations
-
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -19,35 +15,25 @@ from crimegraph.queries import (
 )
 from crimegraph.queries.library import load_query
 from crimegraph.schema.vocab import RELATION_TYPES
+from tests.neo4j_fixture import launch
 
 pytestmark = pytest.mark.neo4j
-SERVER = Path(__file__).resolve().parents[1] / "neo4j-server"
 
 
 @pytest.fixture(scope="module")
 def neo(toy):
-    neo4j = pytest.importorskip("neo4j")
-    jar = SERVER / "target" / "neo4j-server.jar"
-    if not shutil.which("java") or not jar.exists():
-        pytest.skip("needs java and tests/neo4j-server/target/neo4j-server.jar")
-    proc = subprocess.Popen(
-        ["java", "-cp", f"{jar}:{SERVER / 'target' / 'lib'}/*", "crimegraph.Neo4jServer",
-         "--port", "0", "--pagecache-mb", "32", "--watch-stdin"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    """A throwaway server of this module's own (the shared launcher: it fails, rather than
+    skips, under CRIMEGRAPH_REQUIRE_NEO4J=1 when Java or Maven is missing)."""
+    import neo4j
+
+    server = launch(["--pagecache-mb", "32"])
     try:
-        line = proc.stdout.readline().strip()
-        if not line.startswith("READY "):
-            pytest.skip(f"the Neo4j launcher did not start: {line!r}")
-        driver = neo4j.GraphDatabase.driver(line.split(" ", 1)[1])
+        driver = neo4j.GraphDatabase.driver(server.uri)
         load_neo4j(driver, toy.dataset())
         yield driver
         driver.close()
     finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
 
 
 def _pascal(name: str) -> str:
