@@ -148,7 +148,8 @@ def neo4j_admin_import(java: str, folder: Path, home: Path, delim: str, multilin
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     cmd = [java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", f"{LAUNCHER / 'lib'}/*", "org.neo4j.cli.AdminTool",
            *import_arguments("neo4j", delim, multiline, folder)]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    # cwd: neo4j-admin writes its import.report into the working directory
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, cwd=home)
 
 
 @pytest.mark.neo4j
