@@ -74,7 +74,7 @@ class Neo4jStore(NativeQueries, Store):
         Connection settings; default from ``NEO4J_URI`` (``bolt://127.0.0.1:7687``),
         ``NEO4J_USER`` (``neo4j``), ``NEO4J_PASSWORD`` (none), ``NEO4J_DATABASE`` (``neo4j``).
     batch_size : int, optional
-        Rows per ``UNWIND`` batch when writing (default 5000, or ``CRIMEGRAPH_NEO4J_BATCH_SIZE``).
+        Rows per ``UNWIND`` batch when writing (default 10000, or ``CRIMEGRAPH_NEO4J_BATCH_SIZE``).
 
     Raises
     ------

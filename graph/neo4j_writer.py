@@ -50,7 +50,7 @@ from .neo4j_cypher import (
     with_fingerprint,
 )
 
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 10000
 
 
 #: one statement of a transaction: (Cypher, rows, how many of the rows count for progress)

@@ -25,7 +25,7 @@ def load(
              "sources it no longer contains. Without it, a load adds and updates only."),
     batch_size: Optional[int] = typer.Option(
         None, "--batch-size", min=1,
-        help="Rows per UNWIND batch for the neo4j store (default 5000)."),
+        help="Rows per UNWIND batch for the neo4j store (default 10000)."),
     fmt: Format = FormatOpt,
 ) -> None:
     """Validate a seed folder and write it into a store; loading the same data twice changes nothing.
