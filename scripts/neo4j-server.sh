@@ -3,6 +3,7 @@
 #
 #   scripts/neo4j-server.sh [PORT] [LAUNCHER OPTIONS...]
 #   scripts/neo4j-server.sh --build-only
+#   scripts/neo4j-server.sh --admin HOME NEO4J-ADMIN-ARGUMENTS...
 #
 # PORT defaults to 7687; 0 picks a free port. Everything after PORT goes to the
 # launcher (crimegraph.Neo4jServer): --data DIR, --logs DIR, --auth USER:PASSWORD,
@@ -12,6 +13,12 @@
 # stdout carries exactly one line, "READY bolt://127.0.0.1:PORT", once Bolt accepts
 # connections; build output and logs go to stderr. SIGTERM/SIGINT stop the server
 # cleanly with exit status 0 (the script execs java, so signals reach the JVM).
+#
+# --admin runs neo4j-admin (org.neo4j.cli.AdminTool, from the same Neo4j jars) with
+# NEO4J_HOME=HOME, in HOME (where the importer writes its import.report). For the bulk
+# path of big datasets: `crimegraph export --format neo4j-csv -o DIR`, then
+# `scripts/neo4j-server.sh --admin HOME database import full neo4j --nodes=DIR/entities.csv ...`
+# (the arguments are in DIR/import.sh), then `scripts/neo4j-server.sh PORT --data HOME/data`.
 #
 # The Maven build runs only when the launcher's pom.xml or Java source changed
 # (or target/ is missing); it is serialised with flock, so concurrent callers are safe.
@@ -23,6 +30,7 @@
 #                           first use by a --self-test run (~1 min once); saves ~1/3 of the
 #                           start-up CPU afterwards. Off by default: it only pays off when
 #                           the server is started many times on one machine.
+#   NEO4J_ADMIN_JAVA_OPTS   JVM options for --admin (default -Xmx1g).
 #   JAVA, MVN               java / mvn executables (default: from PATH).
 set -euo pipefail
 
@@ -105,6 +113,19 @@ make_cds_archive() {
 if [[ "${1:-}" == "--build-only" ]]; then
     build
     exit 0
+fi
+
+if [[ "${1:-}" == "--admin" ]]; then
+    [[ $# -ge 3 ]] || die "usage: $0 --admin HOME NEO4J-ADMIN-ARGUMENTS..."
+    HOME_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"
+    shift 2
+    build
+    mkdir -p "$HOME_DIR/conf"
+    [[ -f "$HOME_DIR/conf/neo4j.conf" ]] || : >"$HOME_DIR/conf/neo4j.conf"
+    cd "$HOME_DIR"
+    read -r -a ADMIN_OPTS <<<"${NEO4J_ADMIN_JAVA_OPTS:--Xmx1g}"
+    NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" exec "$JAVA" "${ADMIN_OPTS[@]}" \
+        -cp "$LIB/*" org.neo4j.cli.AdminTool "$@"
 fi
 
 PORT=7687

@@ -23,7 +23,7 @@ files follow the store when it gains a property.
 ``meta.csv``
     the ``(:CrimegraphMeta)`` node: dataset header and counts.
 ``schema.cypher``
-    the constraints and indexes of the Neo4j store, to run once after the
+    the constraints and indexes of the Neo4j store (full-text index included), to run once after the
     import (``cypher-shell -f schema.cypher``; the Community edition's
     importer creates none).
 ``import.sh``
@@ -64,8 +64,10 @@ from crimegraph.graph.neo4j_cypher import (
     entity_props,
     meta_props,
     relation_props,
+    deferred_statements,
     schema_statements,
     source_props,
+    with_fingerprint,
 )
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.vocab import RELATION_TYPES
@@ -76,15 +78,15 @@ from ._common import out_dir
 ENTITY_PROPERTIES: tuple[str, ...] = (
     "name", "type", "kind", "aliases", "alias_langs", "description", "status",
     "external_ids_json", "citations_json", "citation_sources", "name_keys", "name_key_names",
-    "seq", "lat", "lon", "date", "date_precision", "date_start", "date_end", "figures_json",
+    "seq", "lat", "lon", "date", "date_precision", "date_start", "date_end", "figures_json", "fp",
 )
 RELATION_PROPERTIES: tuple[str, ...] = (
     "id", "confidence", "confidence_score", "citation_sources", "citation_quotes", "citation_pages",
     "citations_json", "since", "since_precision", "since_start", "until", "until_precision",
-    "until_end", "notes", "seq",
+    "until_end", "notes", "seq", "fp",
 )
 SOURCE_PROPERTIES: tuple[str, ...] = (
-    "title", "publisher", "url", "reliability", "notes", "date", "date_precision", "seq",
+    "title", "publisher", "url", "reliability", "notes", "date", "date_precision", "seq", "fp",
 )
 
 ARRAY_DELIMITERS = (";", "|", "¦", "§", "¤")
@@ -190,19 +192,21 @@ class _Writer:
         self.fh.close()
 
 
+# every row carries the fingerprint (``fp``) the store's loader writes, so that a
+# `crimegraph load --store neo4j` after the bulk import finds everything unchanged
 def _entity_rows(dataset: Dataset):
     for seq, e in enumerate(dataset.entities.values()):
-        yield e, entity_props(e, seq)
+        yield e, with_fingerprint(entity_props(e, seq))
 
 
 def _source_rows(dataset: Dataset):
     for seq, s in enumerate(dataset.sources.values()):
-        yield s, {**source_props(s), "seq": seq}
+        yield s, with_fingerprint({**source_props(s), "seq": seq})
 
 
 def _relation_rows(dataset: Dataset):
     for seq, r in enumerate(dataset.relations.values()):
-        yield r, {**relation_props(r), "seq": seq}
+        yield r, with_fingerprint({**relation_props(r), "seq": seq})
 
 
 def _plan(dataset: Dataset) -> tuple[_Columns, _Columns, _Columns]:
@@ -295,7 +299,7 @@ def write_neo4j_csv(dataset: Dataset, target, options: Optional[dict] = None) ->
         w.close()
     multiline |= w.multiline
 
-    stmts = [st[-1] if isinstance(st, tuple) else st for st in schema_statements()]
+    stmts = [st[-1] if isinstance(st, tuple) else st for st in [*schema_statements(), *deferred_statements()]]
     (folder / "schema.cypher").write_text(";\n".join(stmts) + ";\n", encoding="utf-8")
     database = str(options.get("database") or "neo4j")
     args = import_arguments(database, delim, multiline)
