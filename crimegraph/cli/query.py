@@ -110,56 +110,35 @@ def actors_in(
     _answer(seeds, store, fmt, lambda st: ask(st, place, as_of=day, types=types))
 
 
-@query_app.command()
-def economies(
-    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
-    as_of: Optional[str] = AsOfOpt,
-    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
-) -> None:
-    """The illicit economies an actor engages in."""
-    from crimegraph.queries import economies_of
-
-    day = _day(as_of)
-    _answer(seeds, store, fmt, lambda st: economies_of(st, actor, as_of=day))
+#: the one-entity views: (command, helper in crimegraph.queries, argument, its help, the command's help)
+ONE_ENTITY_VIEWS = (
+    ("economies", "economies_of", "ACTOR", "Actor: id, name or alias.",
+     "The illicit economies an actor engages in."),
+    ("actors-in-economy", "actors_in_economy", "ECONOMY", "Economy: id, name or alias (illegal-logging).",
+     "The actors engaged in an illicit economy."),
+    ("allies", "allies", "ACTOR", "Actor: id, name or alias.", "An actor's allies."),
+    ("rivals", "rivals", "ACTOR", "Actor: id, name or alias.", "An actor's rivals."),
+)
 
 
-@query_app.command("actors-in-economy")
-def actors_in_economy(
-    economy: str = typer.Argument(..., metavar="ECONOMY", help="Economy: id, name or alias (illegal-logging)."),
-    as_of: Optional[str] = AsOfOpt,
-    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
-) -> None:
-    """The actors engaged in an illicit economy."""
-    from crimegraph.queries import actors_in_economy as ask
+def _one_entity_view(name: str, helper: str, metavar: str, arg_help: str, doc: str) -> None:
+    def command(
+        entity: str = typer.Argument(..., metavar=metavar, help=arg_help),
+        as_of: Optional[str] = AsOfOpt,
+        seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    ) -> None:
+        import crimegraph.queries
 
-    day = _day(as_of)
-    _answer(seeds, store, fmt, lambda st: ask(st, economy, as_of=day))
+        ask, day = getattr(crimegraph.queries, helper), _day(as_of)
+        _answer(seeds, store, fmt, lambda st: ask(st, entity, as_of=day))
 
-
-@query_app.command()
-def allies(
-    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
-    as_of: Optional[str] = AsOfOpt,
-    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
-) -> None:
-    """An actor's allies."""
-    from crimegraph.queries import allies as ask
-
-    day = _day(as_of)
-    _answer(seeds, store, fmt, lambda st: ask(st, actor, as_of=day))
+    command.__doc__ = doc
+    command.__name__ = helper
+    query_app.command(name)(command)
 
 
-@query_app.command()
-def rivals(
-    actor: str = typer.Argument(..., metavar="ACTOR", help="Actor: id, name or alias."),
-    as_of: Optional[str] = AsOfOpt,
-    seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
-) -> None:
-    """An actor's rivals."""
-    from crimegraph.queries import rivals as ask
-
-    day = _day(as_of)
-    _answer(seeds, store, fmt, lambda st: ask(st, actor, as_of=day))
+for _view in ONE_ENTITY_VIEWS:
+    _one_entity_view(*_view)
 
 
 @query_app.command()
