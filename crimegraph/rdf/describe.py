@@ -48,7 +48,7 @@ from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Citation, DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.types import PartialDate
 
-from .vocab import DATE_DATATYPES, PROV, RDF_TYPE, XSD, XSD_DATE, RdfVocab, scalar_fields
+from .vocab import DATE_DATATYPES, XSD, XSD_DATE, RdfVocab, Terms, scalar_fields
 
 IRI, LIT, LANG, SAFE = 0, 1, 2, 3
 XSD_INTEGER = XSD + "integer"
@@ -88,38 +88,12 @@ def _double(x: float) -> str:
     return repr(float(x))
 
 
-class Describer:
+class Describer(Terms):
     """Turns models into :class:`Node` s for one vocabulary (one base IRI)."""
 
     def __init__(self, vocab: RdfVocab):
-        self.v = v = vocab
-        e = v.expand
-        self.p_type = RDF_TYPE
-        self.p_identifier = e("dcterms:identifier")
-        self.p_alt = e("skos:altLabel")
-        self.p_xl_alt = e("skosxl:altLabel")
-        self.p_literal_form = e("skosxl:literalForm")
-        self.c_xl_label = e("skosxl:Label")
-        self.p_citation = e("cg:citation")
-        self.p_source = e("cg:source")
-        self.p_derived = PROV + "wasDerivedFrom"
-        self.p_sameas = e("owl:sameAs")
-        self.p_extid = e("schema:identifier")
-        self.p_propid = e("schema:propertyID")
-        self.p_value = e("schema:value")
-        self.p_geo = e("schema:geo")
-        self.p_figures = e("cg:figures")
-        self.p_reltype = e("cg:relationType")
-        self.p_subject = e("cg:subject")
-        self.p_object = e("cg:object")
-        self.p_valid_from = e("cg:validFrom")
-        self.p_valid_to = e("cg:validTo")
-        self.p_first_day = e("cg:date")
-        self.c_geo = e("schema:GeoCoordinates")
-        self.c_propvalue = e("schema:PropertyValue")
-        self.c_prov_entity = PROV + "Entity"
-        self.p_quote = e("cg:quote")
-        self.p_page = e("cg:page")
+        super().__init__(vocab)
+        v = vocab
         self.t_citation = (self.p_type, (IRI, v.Citation))
         self.t_relation = (self.p_type, (IRI, v.Relation))
         self._precision_lits = {p: (SAFE, p, None) for p in DATE_DATATYPES}
@@ -127,15 +101,10 @@ class Describer:
         self._citation_fast = [(f.field, f.kind) for f in scalar_fields("Citation")] == \
             [("quote", "string"), ("page", "string")]
         # precomputed (predicate, field name, kind, precision predicate) per model
-        self._scalars = {
-            m: tuple((e(f.curie), f.field, f.kind, e(f.precision_curie) if f.precision_curie else None)
-                     for f in scalar_fields(m))
-            for m in ("Actor", "Place", "Economy", "Event", "Relation", "Source", "Citation",
-                      "Coordinates", "Figures", "DatasetMeta")
-        }
+        self._scalars = {m: tuple((p, f.field, f.kind, pp) for p, f, pp in specs)
+                         for m, specs in self.scalar_table.items()}
         self._entity_model = {"actor": "Actor", "place": "Place", "economy": "Economy", "event": "Event"}
         # entities: the name is written first, by hand; the other scalars generically
-        self.p_name = e("skos:prefLabel")
         for m in self._entity_model.values():
             self._scalars[m] = tuple(s for s in self._scalars[m] if s[1] != "name")
         self._type_objs = {t: tuple((IRI, c) for c in cs) for t, cs in v.entity_types.items()}

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Optional
 from crimegraph.schema.vocab import ENTITY_TYPES
 
 from .describe import IRI, LANG, LIT
-from .vocab import PROV, RDF_TYPE, RdfVocab, canonical_lang, scalar_fields
+from .vocab import RDF_TYPE, RdfVocab, Terms, canonical_lang
 
 BNODE = 5  # (read side only) a blank node
 Props = dict[str, list]
@@ -45,48 +45,15 @@ def _index(iri: str) -> tuple:
     return (int(m.group(1)) if m else 1 << 30, iri)
 
 
-_SCALAR_TABLES: dict[str, dict] = {}
-
-
-def _scalar_table(v: RdfVocab) -> dict:
-    """model -> ((property IRI, FieldSpec, precision property IRI), ...), computed once per base."""
-    table = _SCALAR_TABLES.get(v.base)
-    if table is None:
-        e = v.expand
-        table = _SCALAR_TABLES[v.base] = {
-            m: tuple((e(f.curie), f, e(f.precision_curie) if f.precision_curie else None)
-                     for f in scalar_fields(m))
-            for m in ("Actor", "Place", "Economy", "Event", "Relation", "Source", "Citation",
-                      "Coordinates", "Figures", "DatasetMeta")}
-    return table
-
-
-class Reader:
+class Reader(Terms):
     """Rebuilds seed dicts from resources, noting what it could not map in :attr:`problems`."""
 
     def __init__(self, vocab: RdfVocab):
-        self.v = v = vocab
-        e = v.expand
+        super().__init__(vocab)
+        v = vocab
         self.problems: list[str] = []
-        self.p_identifier = e("dcterms:identifier")
-        self.p_name = e("skos:prefLabel")
-        self.p_alt = e("skos:altLabel")
-        self.p_xl_alt = e("skosxl:altLabel")
-        self.p_literal_form = e("skosxl:literalForm")
-        self.p_citation = e("cg:citation")
-        self.p_source = e("cg:source")
-        self.p_derived = PROV + "wasDerivedFrom"
-        self.p_sameas = e("owl:sameAs")
-        self.p_extid = e("schema:identifier")
-        self.p_propid = e("schema:propertyID")
-        self.p_value = e("schema:value")
-        self.p_geo = e("schema:geo")
-        self.p_figures = e("cg:figures")
-        self.p_reltype = e("cg:relationType")
-        self.p_subject = e("cg:subject")
-        self.p_object = e("cg:object")
-        self.derived_props = {e("cg:validFrom"), e("cg:validTo"), e("cg:date")}
-        self._scalars = _scalar_table(v)
+        self.derived_props = {self.p_valid_from, self.p_valid_to, self.p_first_day}
+        self._scalars = self.scalar_table
         self._model_of_kind = {"actor": "Actor", "place": "Place", "economy": "Economy", "event": "Event"}
         self.relation_props = set(v.relation_props.values())
 

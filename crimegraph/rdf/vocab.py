@@ -462,6 +462,62 @@ class RdfVocab:
                 self.expand("skosxl:altLabel"))
 
 
+class Terms:
+    """The structural terms the writers (:mod:`.describe`) and the reader (:mod:`.read`) share,
+    expanded once for a vocabulary's base: one table, so that the two sides cannot drift apart."""
+
+    def __init__(self, vocab: "RdfVocab"):
+        self.v = vocab
+        e = vocab.expand
+        self.p_type = RDF_TYPE
+        self.p_identifier = e("dcterms:identifier")
+        self.p_name = e("skos:prefLabel")
+        self.p_alt = e("skos:altLabel")
+        self.p_xl_alt = e("skosxl:altLabel")
+        self.p_literal_form = e("skosxl:literalForm")
+        self.c_xl_label = e("skosxl:Label")
+        self.p_citation = e("cg:citation")
+        self.p_source = e("cg:source")
+        self.p_quote = e("cg:quote")
+        self.p_page = e("cg:page")
+        self.p_derived = PROV + "wasDerivedFrom"
+        self.c_prov_entity = PROV + "Entity"
+        self.p_sameas = e("owl:sameAs")
+        self.p_extid = e("schema:identifier")
+        self.p_propid = e("schema:propertyID")
+        self.p_value = e("schema:value")
+        self.c_propvalue = e("schema:PropertyValue")
+        self.p_geo = e("schema:geo")
+        self.c_geo = e("schema:GeoCoordinates")
+        self.p_figures = e("cg:figures")
+        self.p_reltype = e("cg:relationType")
+        self.p_subject = e("cg:subject")
+        self.p_object = e("cg:object")
+        # written for consumers, derived from other fields: the reader skips them
+        self.p_valid_from = e("cg:validFrom")
+        self.p_valid_to = e("cg:validTo")
+        self.p_first_day = e("cg:date")
+        self.scalar_table = _scalar_table(vocab)
+
+
+#: the models whose scalar fields the writers and the reader map generically
+SCALAR_MODELS = ("Actor", "Place", "Economy", "Event", "Relation", "Source", "Citation",
+                 "Coordinates", "Figures", "DatasetMeta")
+_SCALAR_TABLES: dict[str, dict] = {}
+
+
+def _scalar_table(v: "RdfVocab") -> dict:
+    """model -> ((property IRI, FieldSpec, precision property IRI or None), ...), once per base."""
+    table = _SCALAR_TABLES.get(v.base)
+    if table is None:
+        e = v.expand
+        table = _SCALAR_TABLES[v.base] = {
+            m: tuple((e(f.curie), f, e(f.precision_curie) if f.precision_curie else None)
+                     for f in scalar_fields(m))
+            for m in SCALAR_MODELS}
+    return table
+
+
 @functools.lru_cache(maxsize=16)
 def rdf_vocab(base: Optional[str] = None) -> RdfVocab:
     """The vocabulary for a base IRI (default: :func:`crimegraph.config.base_iri`)."""
