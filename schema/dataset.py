@@ -16,6 +16,11 @@ class Dataset:
     Only :func:`crimegraph.schema.loader.load_dataset` (or code that runs
     :func:`crimegraph.schema.validate.check_dataset`) should build one, so
     that a store is never written from unvalidated data.
+
+    Its models are compact (:mod:`crimegraph.schema.compact`): equal values
+    (fields-sets, ``Confidence``, ``PartialDate``, id strings) are shared
+    between them, immutable or copied on write, so a change to one model
+    never shows through another.
     """
 
     meta: DatasetMeta = field(default_factory=DatasetMeta)

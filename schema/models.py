@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .compact import SharedFieldsSet
 from .types import Confidence, PartialDate
 from .vocab import (
     ENTITY_TYPES,
@@ -40,6 +41,17 @@ Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+    def __setattr__(self, name: str, value) -> None:
+        # Copy on write of the fields-set. A validated dataset shares one
+        # read-only ``__pydantic_fields_set__`` between all the models of a class
+        # with the same set fields (schema/compact.py: about 1 KB saved per
+        # relation). Pydantic adds the name of an assigned field to that set, so
+        # an assignment first gives this model a private copy: the change stays
+        # with this model, as it would without the sharing.
+        if type(getattr(self, "__pydantic_fields_set__", None)) is SharedFieldsSet:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
 
 
 class Alias(_Model):

@@ -6,6 +6,7 @@ import difflib
 from typing import Any, NamedTuple
 
 from ..errors import Issue
+from .compact import Compactor
 from .dataset import Dataset
 from .models import DatasetMeta, Entity, Relation, Source
 from .vocab import ENTITY_TYPES, RELATION_TYPES
@@ -66,12 +67,17 @@ def check_dataset(
     meta: DatasetMeta,
     items: dict[str, list[tuple[Any, Located]]],
     broken_ids: frozenset[str] | set[str] = frozenset(),
+    compactor: Compactor | None = None,
 ) -> tuple[Dataset, list[Issue]]:
     """Run every cross-item check; return the dataset and the issues found (all of them).
 
     ``broken_ids`` are ids of items that failed their own validation: references
-    to them are not reported again.
+    to them are not reported again. The dataset's models are compacted
+    (:mod:`crimegraph.schema.compact`: equal values shared) with ``compactor``,
+    or a new one; the loader passes the one it compacted each file with.
     """
+    c = compactor or Compactor()
+    c.model(meta)
     issues: list[Issue] = []
     sources: dict[str, Source] = {}
     entities: dict[str, Entity] = {}
@@ -80,6 +86,7 @@ def check_dataset(
 
     for section, target in (("sources", sources), ("entities", entities)):
         for model, loc in items[section]:
+            c.model(model)  # in place; the dict key below is then the shared id string
             if model.id in where:
                 issues.append(loc.issue(f"duplicate id {model.id!r} (first defined at {where[model.id].where})", "id"))
                 continue
@@ -101,6 +108,7 @@ def check_dataset(
     symmetric_seen: dict[tuple, str] = {}
     located_in: dict[str, list[tuple[str, Relation, Located]]] = {}
     for rel, loc in items["relations"]:
+        c.model(rel)
         label = f"relation {rel.id}"
         if rel.id in rel_where:
             issues.append(loc.issue(
