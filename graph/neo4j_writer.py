@@ -7,12 +7,14 @@ A load runs in this order:
    server, read once, so that every relation is either created (new id),
    updated in place (same id, type and ends) or deleted and created again
    (its type or ends changed);
-3. with ``replace``: relations whose id the new dataset no longer has are deleted;
-4. sources, then entities (one statement per entity type, labels from the
+3. sources, then entities (one statement per entity type, labels from the
    schema), then relations (one statement per relation type), each in
-   batches of ``batch_size`` rows; ``SET x = row.props`` makes every write
-   replace the whole property map, so a second load of the same dataset
-   leaves the same graph;
+   batches of ``batch_size`` rows; relation rows are streamed (a batch goes
+   to the server as soon as it is full, so the client builds rows while the
+   server writes); ``SET x = row.props`` makes every write replace the whole
+   property map, so a second load of the same dataset leaves the same graph;
+4. relations deleted: with ``replace``, those whose id the new dataset no
+   longer has; and those whose type or ends changed, which are then created again;
 5. with ``replace``: entities and sources the dataset no longer has are deleted;
 6. the ``(:CrimegraphMeta)`` node records the dataset header and the counts.
 
@@ -239,38 +241,6 @@ class Neo4jWriter:
 
     def _write(self, dataset: Dataset, replace: bool, old_ents, old_rels, old_srcs) -> None:
 
-        # relations to delete: gone from the dataset (replace), or changed type / ends
-        doomed: dict[str, tuple[str, str, str]] = {}
-        create: dict[str, list[dict]] = defaultdict(list)
-        update: dict[str, list[dict]] = defaultdict(list)
-        unchanged = 0
-        seq_of = _Sequencer(replace, {k: v[1] for k, v in old_rels.items()})
-        for r in dataset.relations.values():
-            ctype = RELATION_TYPES[r.type].cypher_type
-            old = old_rels.get(r.id)
-            props = relation_props(r)
-            props["seq"] = seq_of(r.id)
-            row = {"id": r.id, "s": r.subject, "o": r.object, "p": with_fingerprint(props)}
-            if old is None:
-                create[ctype].append(row)
-            elif old[0] == (ctype, r.subject, r.object):
-                if old[2] == props["fp"]:
-                    unchanged += 1
-                else:
-                    update[ctype].append(row)
-            else:
-                doomed[r.id] = old[0]
-                create[ctype].append(row)
-        moved = len(doomed)
-        if replace:
-            for rid, old in old_rels.items():
-                if rid not in dataset.relations:
-                    doomed[rid] = old[0]
-        self.stats["relations_deleted"] = len(doomed) - moved
-        self.stats["relations_moved"] = moved
-        if doomed:
-            self._delete_relations(doomed)
-
         # sources
         seq_of = _Sequencer(replace, {k: v[0] for k, v in old_srcs.items()})
         rows = []
@@ -308,17 +278,65 @@ class Neo4jWriter:
                           f"SET n = row SET n{entity_labels(etype)}", rows)
         self.stats["entities"] = len(dataset.entities)
 
-        # relations: create the new ones, update the ones already there, by type
-        for ctype, rows in sorted(create.items()):
-            self._batched(f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.s}}) "
-                          f"MATCH (b:{ENTITY_LABEL} {{id: row.o}}) "
-                          f"CREATE (a)-[r:{ctype}]->(b) SET r = row.p", rows)
-        for ctype, rows in sorted(update.items()):
-            self._batched(f"UNWIND $rows AS row MATCH ()-[r:{ctype} {{id: row.id}}]->() SET r = row.p",
-                          rows)
+        # relations, after the entities, streamed: each type's rows go to the server as soon as
+        # a batch is full, so the rows are built while the server writes the previous batches.
+        # A relation whose type or ends changed ("moved") is deleted, then created again.
+        def create_stmt(ctype: str) -> str:
+            return (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.s}}) "
+                    f"MATCH (b:{ENTITY_LABEL} {{id: row.o}}) CREATE (a)-[r:{ctype}]->(b) SET r = row.p")
+
+        def update_stmt(ctype: str) -> str:
+            return f"UNWIND $rows AS row MATCH ()-[r:{ctype} {{id: row.id}}]->() SET r = row.p"
+
+        pending: dict[tuple[str, str], list[dict]] = defaultdict(list)
+
+        def put(kind: str, ctype: str, row: dict) -> None:
+            rows = pending[kind, ctype]
+            rows.append(row)
+            if len(rows) >= self.batch_size:
+                self._batched(create_stmt(ctype) if kind == "create" else update_stmt(ctype), rows)
+                pending[kind, ctype] = []
+
+        doomed: dict[str, tuple[str, str, str]] = {}
+        moved_rows: dict[str, list[dict]] = defaultdict(list)
+        counts = {"create": 0, "update": 0}
+        unchanged = 0
+        seq_of = _Sequencer(replace, {k: v[1] for k, v in old_rels.items()})
+        for r in dataset.relations.values():
+            ctype = RELATION_TYPES[r.type].cypher_type
+            old = old_rels.get(r.id)
+            props = relation_props(r)
+            props["seq"] = seq_of(r.id)
+            row = {"id": r.id, "s": r.subject, "o": r.object, "p": with_fingerprint(props)}
+            if old is None:
+                counts["create"] += 1
+                put("create", ctype, row)
+            elif old[0] == (ctype, r.subject, r.object):
+                if old[2] == props["fp"]:
+                    unchanged += 1
+                else:
+                    counts["update"] += 1
+                    put("update", ctype, row)
+            else:
+                doomed[r.id] = old[0]
+                moved_rows[ctype].append(row)
+        moved = len(doomed)
+        if replace:
+            for rid, old in old_rels.items():
+                if rid not in dataset.relations:
+                    doomed[rid] = old[0]
+        self.stats["relations_deleted"] = len(doomed) - moved
+        self.stats["relations_moved"] = moved
+        for (kind, ctype), rows in sorted(pending.items()):
+            if rows:
+                self._batched(create_stmt(ctype) if kind == "create" else update_stmt(ctype), rows)
+        if doomed:
+            self._delete_relations(doomed)
+        for ctype, rows in sorted(moved_rows.items()):
+            self._batched(create_stmt(ctype), rows)
         self.stats["relations"] = len(dataset.relations)
-        self.stats["relations_created"] = sum(len(v) for v in create.values())
-        self.stats["relations_updated"] = sum(len(v) for v in update.values())
+        self.stats["relations_created"] = counts["create"] + moved
+        self.stats["relations_updated"] = counts["update"]
         self.stats["relations_unchanged"] = unchanged
         self._tick([unchanged])
 
