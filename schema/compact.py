@@ -96,7 +96,6 @@ class Compactor:
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}
         self.dates: dict[str, PartialDate] = {}
-        self.confidences: dict[str, Confidence] = {}
         self.fields_sets: dict[tuple[type, frozenset], SharedFieldsSet] = {}
         self._interned_by_class: dict[type, frozenset] = {}
 
@@ -138,7 +137,7 @@ class Compactor:
             elif t is PartialDate:
                 d[k] = self.dates.setdefault(v.value, v)
             elif t is Confidence:
-                d[k] = self.confidences.setdefault(v.code, v)
+                d[k] = Confidence.parse(v.code)  # the one instance of its grade
             elif isinstance(v, BaseModel):
                 self.model(v)
         key = (type(m), frozenset(fs))
@@ -151,12 +150,3 @@ class Compactor:
     def models(self, ms: Iterable[BaseModel]) -> None:
         for m in ms:
             self.model(m)
-
-
-def compact_dataset(dataset, compactor: Compactor | None = None):
-    """Compact every model of a dataset in place; return the dataset."""
-    c = compactor or Compactor()
-    c.model(dataset.meta)
-    for part in (dataset.sources, dataset.entities, dataset.relations):
-        c.models(part.values())
-    return dataset

@@ -13,7 +13,30 @@ from pydantic_core import core_schema
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class PartialDate:
+class _Immutable:
+    """Base of the value types a validated dataset shares between its models
+    (schema/compact.py): no attribute can change, and a copy is the object itself."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable (cannot delete {name!r})")
+
+    def __setstate__(self, state) -> None:  # pickles made before __reduce__ existed
+        for name, value in (state[1] if isinstance(state, tuple) else state).items():
+            object.__setattr__(self, name, value)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class PartialDate(_Immutable):
     """A date known to a year, a month or a day.
 
     The value is kept as written (``1992``, ``1992-09``, ``1992-09-12``) and
@@ -35,24 +58,8 @@ class PartialDate:
         _set(self, "start", start)
         _set(self, "end", end)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"PartialDate is immutable (cannot set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"PartialDate is immutable (cannot delete {name!r})")
-
     def __reduce__(self):
         return (PartialDate, (self.value, self.precision, self.start, self.end))
-
-    def __setstate__(self, state) -> None:  # pickles made before __reduce__ existed
-        for name, value in (state[1] if isinstance(state, tuple) else state).items():
-            object.__setattr__(self, name, value)
-
-    def __copy__(self) -> "PartialDate":
-        return self
-
-    def __deepcopy__(self, memo) -> "PartialDate":
-        return self
 
     @classmethod
     def parse(cls, raw: Any) -> "PartialDate":
@@ -154,7 +161,7 @@ CREDIBILITY = {
 _CONF_RE = re.compile(r"^([A-F])([1-6])$")
 
 
-class Confidence:
+class Confidence(_Immutable):
     """An Admiralty (NATO) grade: source reliability A–F and information credibility 1–6.
 
     >>> c = Confidence.parse("b2")
@@ -171,24 +178,8 @@ class Confidence:
         object.__setattr__(self, "reliability", reliability)
         object.__setattr__(self, "credibility", credibility)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"Confidence is immutable (cannot set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Confidence is immutable (cannot delete {name!r})")
-
     def __reduce__(self):
         return (_confidence, (self.code,))  # unpickles to the shared instance
-
-    def __setstate__(self, state) -> None:  # pickles made before __reduce__ existed
-        for name, value in (state[1] if isinstance(state, tuple) else state).items():
-            object.__setattr__(self, name, value)
-
-    def __copy__(self) -> "Confidence":
-        return self
-
-    def __deepcopy__(self, memo) -> "Confidence":
-        return self
 
     @classmethod
     def parse(cls, raw: Any) -> "Confidence":
