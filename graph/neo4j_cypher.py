@@ -43,13 +43,13 @@ from typing import Any, Iterable, Optional
 from crimegraph.errors import UsageError
 from crimegraph.schema.models import (
     MODEL_BY_KIND,
-    Citation,
     DatasetMeta,
     Entity,
     Event,
     Place,
     Relation,
     Source,
+    citations_json,
 )
 from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES, Kind, kind_of
 
@@ -147,31 +147,8 @@ def deferred_statements() -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- to Neo4j
-#: one encoder for every property: ``json.dumps`` with options builds a new encoder per call,
-#: which was a third of the loader's client time on 500k relations
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 def _json(value: Any) -> Optional[str]:
-    return _ENCODE(value) if value else None
-
-
-def _citation_dict(c: Citation) -> dict[str, str]:
-    """``c.model_dump(exclude_none=True)``, without pydantic's serializer (the loader's hot path)."""
-    d = {"source": c.source}
-    if c.quote is not None:
-        d["quote"] = c.quote
-    if c.page is not None:
-        d["page"] = c.page
-    return d
-
-
-if set(Citation.model_fields) != {"source", "quote", "page"}:  # pragma: no cover - a schema change
-    raise RuntimeError("Citation gained or lost a field: update _citation_dict in graph/neo4j_cypher.py")
-
-
-def _citations_json(citations: list[Citation]) -> str:
-    return _ENCODE([_citation_dict(c) for c in citations])
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
 
 
 def name_keys(entity: Entity) -> tuple[list[str], list[str]]:
@@ -199,7 +176,7 @@ def entity_props(e: Entity, seq: int) -> dict[str, Any]:
         "description": e.description,
         "status": e.status,
         "external_ids_json": _json(e.external_ids),
-        "citations_json": _citations_json(e.citations),
+        "citations_json": citations_json(e.citations),
         "citation_sources": [c.source for c in e.citations],
         "name_keys": keys,
         "name_key_names": originals,
@@ -228,7 +205,7 @@ def relation_props(r: Relation) -> dict[str, Any]:
         "citation_sources": [c.source for c in r.citations],
         "citation_quotes": [c.quote or "" for c in r.citations],
         "citation_pages": [c.page or "" for c in r.citations],
-        "citations_json": _citations_json(r.citations),
+        "citations_json": citations_json(r.citations),
     }
     if r.since is not None:
         p["since"] = r.since.value

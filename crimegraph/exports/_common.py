@@ -80,12 +80,6 @@ def entity_seed(e: Entity) -> dict[str, Any]:
     return d
 
 
-def citations_json(citations: list[Citation]) -> str:
-    """Citations as compact JSON: the exact, lossless form every format carries."""
-    return json.dumps([c.model_dump(exclude_none=True) for c in citations],
-                      ensure_ascii=False, separators=(",", ":"))
-
-
 def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

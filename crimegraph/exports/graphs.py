@@ -45,11 +45,10 @@ import json
 from typing import IO, Any, Iterator, Optional
 
 from crimegraph.schema.dataset import Dataset
-from crimegraph.schema.models import Entity, Relation
+from crimegraph.schema.models import Entity, Relation, citations_json
 from crimegraph.schema.vocab import RELATION_TYPES, Kind
 
 from ._common import (
-    citations_json,
     entity_extra,
     period_end,
     period_start,

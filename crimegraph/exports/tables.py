@@ -45,11 +45,11 @@ from pydantic import ValidationError
 
 from crimegraph.errors import DatasetInvalid, Issue, UsageError
 from crimegraph.schema.dataset import Dataset
-from crimegraph.schema.models import Citation, Relation, default_relation_id
+from crimegraph.schema.models import Citation, Relation, citations_json, default_relation_id
 from crimegraph.schema.types import Confidence, PartialDate
 from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES
 
-from ._common import citations_json, entity_extra, flag, out_dir, period_end, period_start
+from ._common import entity_extra, flag, out_dir, period_end, period_start
 from .help_text import RELATIONS_CSV_HELP  # noqa: F401  (the columns; shown by `crimegraph import --help`)
 
 NODE_COLUMNS = ("id", "type", "kind", "type_label", "name", "aliases", "description", "status",
