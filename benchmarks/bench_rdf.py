@@ -46,7 +46,6 @@ import datetime as dt
 import gc
 import json
 import os
-import pickle
 import resource
 import subprocess
 import sys
@@ -57,7 +56,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from common import RESULTS, machine, synth_dataset, write_markdown  # noqa: E402
+from common import RESULTS, cached_dataset, machine, synth_dataset, write_markdown  # noqa: E402
 
 MiB = 2**20
 
@@ -100,42 +99,6 @@ def maxrss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def load_pickled(seeds: Path):
-    """The validated dataset of a seed folder, through a pickle cache next to it.
-
-    The cache is rebuilt when the seed folder is newer, or when it holds a dataset
-    that the loader did not compact (pickled before :mod:`crimegraph.schema.compact`
-    existed: it would measure about twice the memory a loaded dataset takes).
-    """
-    cache = seeds.with_name(seeds.name + ".dataset.pickle")
-    if cache.exists() and cache.stat().st_mtime >= (seeds / ".complete").stat().st_mtime:
-        with open(cache, "rb") as f:
-            gc.disable()
-            try:
-                ds = pickle.load(f)
-            finally:
-                gc.enable()
-        if is_compact(ds):
-            return ds
-        del ds
-    from crimegraph.schema.loader import load_dataset
-
-    ds = load_dataset(seeds)
-    tmp = cache.with_name(cache.name + ".tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(ds, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache)
-    return ds
-
-
-def is_compact(ds) -> bool:
-    """Whether the dataset's models share their fields-sets, as the loader leaves them."""
-    from crimegraph.schema.compact import SharedFieldsSet
-
-    first = next(iter(ds.relations.values()), None)
-    return first is None or type(first.__pydantic_fields_set__) is SharedFieldsSet
-
-
 # ---------------------------------------------------------------- workers (one per subprocess)
 
 def worker(name: str, seeds: Path, out: Path, limit: int) -> dict:
@@ -143,7 +106,7 @@ def worker(name: str, seeds: Path, out: Path, limit: int) -> dict:
     base_rss = maxrss()
     if name.startswith("ours"):
         t = time.perf_counter()
-        ds = load_pickled(seeds)
+        ds = cached_dataset(seeds)
         result["load_s"] = time.perf_counter() - t
         gc.collect()
         result["rss_load_peak"] = maxrss()
@@ -335,8 +298,8 @@ def main(argv=None) -> int:
     print(f"dataset: {seeds}", flush=True)
     t = time.perf_counter()
     # build the pickle cache once, outside the measurements (in a subprocess: this one stays small)
-    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import bench_rdf; "
-                    "bench_rdf.load_pickled(__import__('pathlib').Path(sys.argv[2]))", str(HERE), str(seeds)],
+    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import common; "
+                    "common.cached_dataset(__import__('pathlib').Path(sys.argv[2]))", str(HERE), str(seeds)],
                    check=True)
     print(f"  dataset ready in {time.perf_counter() - t:.0f} s", flush=True)
 
