@@ -129,7 +129,6 @@ def bulk_load(ds, args, workdir: Path) -> dict[str, float]:
         writer = Neo4jWriter(store)
 
         def schema():
-            writer.ensure_schema()
             writer.ensure_schema(deferred=True)
         times["schema"], _ = timed(schema)
         counts = store._totals()

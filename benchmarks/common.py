@@ -58,13 +58,12 @@ def cached_dataset(seeds: Path):
 
     cache = seeds.with_name(seeds.name + ".dataset.pickle")
     if cache.exists() and cache.stat().st_mtime >= (seeds / ".complete").stat().st_mtime:
-        with open(cache, "rb") as f:
-            gc.disable()  # millions of new objects: no collection passes while they arrive
-            try:
-                ds = pickle.load(f)
-            finally:
-                gc.enable()
+        from crimegraph.schema.compact import no_gc, settle
+
+        with open(cache, "rb") as f, no_gc():  # millions of new objects: no collection passes
+            ds = pickle.load(f)
         if is_compact(ds):
+            settle()  # as the loader leaves a dataset it read
             return ds
         del ds
     from crimegraph.schema.loader import load_dataset

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import itertools
 from collections import deque
 from typing import Iterable, Iterator, Optional, Sequence
@@ -11,6 +10,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 import networkx as nx
 
 from crimegraph.errors import EntityNotFound, RelationNotFound, SourceNotFound
+from crimegraph.schema.compact import no_gc
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
@@ -272,9 +272,7 @@ def _add_relations(g: nx.MultiDiGraph, relations: Iterable[Relation], progress=N
     """
     succ, pred = g._succ, g._pred
     n = 0
-    collecting = gc.isenabled()
-    gc.disable()  # a million new dicts, no cycles among them: the collector would only slow us
-    try:
+    with no_gc():  # a million new dicts, no cycles among them: the collector would only slow us
         for r in relations:
             u, v = r.subject, r.object
             keys = succ[u].get(v)
@@ -284,9 +282,6 @@ def _add_relations(g: nx.MultiDiGraph, relations: Iterable[Relation], progress=N
             n += 1
             if progress and n % batch == 0:
                 progress(batch)
-    finally:
-        if collecting:
-            gc.enable()
     if progress and n % batch:
         progress(n % batch)
     clear = getattr(nx, "_clear_cache", None)

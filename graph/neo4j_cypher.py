@@ -9,7 +9,7 @@ The data model in Neo4j
 * ``(:Entity:<Kind>:<Subtype>)`` — kind label ``Actor``, ``Place``, ``Economy``
   or ``Event``; subtype label the PascalCase entity type (``ArmedGroup``,
   ``RiverValley``). Properties: ``id, name, type, kind, aliases`` (alias names),
-  ``alias_langs`` (same length, ``""`` when none), ``description, status``,
+  ``alias_langs`` (same length, ``""`` for an alias without one), ``description, status``,
   ``external_ids_json``, ``citations_json``, ``citation_sources`` (source ids, one
   per citation), ``name_keys`` / ``name_key_names`` (normalised names and the name
   each came from, for search), ``seq`` (position in the dataset); places
@@ -26,6 +26,13 @@ The data model in Neo4j
   ids in citation order), ``citation_quotes`` and ``citation_pages`` (parallel
   lists, ``""`` where a citation has none), ``citations_json`` (the citations
   exactly), ``notes``.
+* a property that would hold nothing is not set: no ``None`` values, no empty
+  ``aliases``, and no ``alias_langs``, ``citation_quotes`` or ``citation_pages``
+  made only of ``""`` (Cypher reads a missing list as ``null``, and ``null[i]``
+  is ``null``: ``coalesce(r.citation_quotes[i], '')`` reads the same either way).
+  Each property costs the server a record write on every load, and most
+  citations have no page; this is also what ``neo4j-admin`` makes of such
+  lists in a bulk import (:mod:`crimegraph.exports.neo4j_csv`).
 * ``(:Source)`` with ``id, title, publisher, date, date_precision, url,
   reliability, notes``.
 * every entity, relationship and source also has ``seq`` (its position in the
@@ -112,13 +119,10 @@ def rel_pattern(types: Optional[Iterable[str]]) -> str:
 
 
 # ---------------------------------------------------------------- schema DDL
-def schema_statements() -> list[tuple[str, str]]:
-    """``(name, statement)`` of the constraints and indexes a load needs, generated from the schema.
-
-    They are created before the first row is written: the loader's ``MERGE`` and
-    ``MATCH`` by id use them. Kinds and types need no index: they are labels.
-    """
-    stmts = [
+def constraint_statements() -> list[tuple[str, str]]:
+    """``(name, statement)`` of the uniqueness constraints: created before the first row is
+    written, as the loader's ``MERGE`` and ``MATCH`` by id use them."""
+    return [
         ("entity_id", f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
                       "REQUIRE n.id IS UNIQUE"),
         ("source_id", f"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:{SOURCE_LABEL}) "
@@ -126,13 +130,24 @@ def schema_statements() -> list[tuple[str, str]]:
         ("meta_key", f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (n:{META_LABEL}) "
                      "REQUIRE n.key IS UNIQUE"),
     ]
-    for name, rt in RELATION_TYPES.items():
-        # a range index per type (a relationship index has one type). Not a uniqueness
-        # constraint: checking it on every created relationship slows the load, and
-        # relation ids are unique already (validation, and the loader's plan, see neo4j_writer)
-        stmts.append((f"rel_{name}_id", f"CREATE INDEX rel_{name}_id IF NOT EXISTS "
-                                        f"FOR ()-[r:{rt.cypher_type}]-() ON (r.id)"))
-    return stmts
+
+
+def relation_index_statements() -> list[tuple[str, str]]:
+    """``(name, statement)`` of the relationship id indexes, one per relation type (a
+    relationship index has one type). Not uniqueness constraints: checking one on every
+    created relationship slows the load, and relation ids are unique already (validation,
+    and the loader's plan, see neo4j_writer). Updates, deletes and ``relation(id)`` find
+    relationships through them; a load into a database that holds no relations yet creates
+    them after its rows (one bulk population instead of an insert per relationship)."""
+    return [(f"rel_{name}_id", f"CREATE INDEX rel_{name}_id IF NOT EXISTS "
+                               f"FOR ()-[r:{rt.cypher_type}]-() ON (r.id)")
+            for name, rt in RELATION_TYPES.items()]
+
+
+def schema_statements() -> list[tuple[str, str]]:
+    """``(name, statement)`` of the constraints and indexes the store needs, generated from
+    the schema. Kinds and types need no index: they are labels."""
+    return constraint_statements() + relation_index_statements()
 
 
 def deferred_statements() -> list[tuple[str, str]]:
@@ -147,6 +162,11 @@ def deferred_statements() -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- to Neo4j
+def _texts(values: list[str]) -> Optional[list[str]]:
+    """A list property, or ``None`` (not set) when every element is ``""`` or there is none."""
+    return values if any(values) else None
+
+
 def _json(value: Any) -> Optional[str]:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
 
@@ -171,8 +191,8 @@ def entity_props(e: Entity, seq: int) -> dict[str, Any]:
         "name": e.name,
         "type": e.type,
         "kind": e.kind.value,
-        "aliases": [a.name for a in e.aliases],
-        "alias_langs": [a.lang or "" for a in e.aliases],
+        "aliases": [a.name for a in e.aliases] or None,
+        "alias_langs": _texts([a.lang or "" for a in e.aliases]),
         "description": e.description,
         "status": e.status,
         "external_ids_json": _json(e.external_ids),
@@ -203,10 +223,14 @@ def relation_props(r: Relation) -> dict[str, Any]:
         "confidence": r.confidence.code,
         "confidence_score": r.confidence.score,
         "citation_sources": [c.source for c in r.citations],
-        "citation_quotes": [c.quote or "" for c in r.citations],
-        "citation_pages": [c.page or "" for c in r.citations],
         "citations_json": citations_json(r.citations),
     }
+    quotes = [c.quote or "" for c in r.citations]
+    if any(quotes):
+        p["citation_quotes"] = quotes
+    pages = [c.page or "" for c in r.citations]
+    if any(pages):
+        p["citation_pages"] = pages
     if r.since is not None:
         p["since"] = r.since.value
         p["since_precision"] = r.since.precision

@@ -2,11 +2,14 @@
 
 A load runs in this order:
 
-1. constraints and indexes, generated from the schema (``IF NOT EXISTS``);
+1. the uniqueness constraints, generated from the schema (``IF NOT EXISTS``);
 2. a plan: the ids (and entity types, relation types and ends) already on the
-   server, read once, so that every relation is either created (new id),
-   updated in place (same id, type and ends) or deleted and created again
-   (its type or ends changed);
+   server, read once, so that every entity and relation is either created
+   (new id: ``CREATE``, no ``MERGE`` lookup), updated in place (same id, type
+   and ends) or, for a relation, deleted and created again (its type or ends
+   changed); when the database holds relations already, the relationship id
+   indexes (updates and deletes find relationships through them) are created now,
+   otherwise after the rows (step 7);
 3. sources, then entities (one statement per entity type, labels from the
    schema), then relations (one statement per relation type), each in
    batches of ``batch_size`` rows; relation rows are streamed (a batch goes
@@ -16,7 +19,9 @@ A load runs in this order:
 4. relations deleted: with ``replace``, those whose id the new dataset no
    longer has; and those whose type or ends changed, which are then created again;
 5. with ``replace``: entities and sources the dataset no longer has are deleted;
-6. the ``(:CrimegraphMeta)`` node records the dataset header and the counts.
+6. the ``(:CrimegraphMeta)`` node records the dataset header and the counts;
+7. the indexes that were left for after the rows (relationship ids on a first
+   load, the full-text index on names), each populated in one pass.
 
 Each batch commits on its own (a load of 500k relations does not fit one
 transaction's memory); the dataset has been validated in full before the first
@@ -25,11 +30,13 @@ batch, so a dataset with errors never writes anything.
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 from collections import defaultdict
 from typing import Callable, Iterable, Optional
 
+from crimegraph.schema.compact import no_gc
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES
 
@@ -45,6 +52,7 @@ from .neo4j_cypher import (
     rel_pattern,
     rel_type,
     relation_props,
+    constraint_statements,
     deferred_statements,
     schema_statements,
     source_props,
@@ -57,6 +65,21 @@ DEFAULT_BATCH_SIZE = 10000
 
 #: one statement of a transaction: (Cypher, rows, how many of the rows count for progress)
 Statement = tuple[str, list, int]
+
+
+class _Rows(list):
+    """The ``$rows`` parameter of a batch: a list whose ``repr`` is short.
+
+    The driver (neo4j 5 and 6) formats ``" ".join(map(repr, fields))`` for a debug log line
+    on every RUN, whether or not debug logging is on: for a 10,000-row batch that is tens of
+    milliseconds of client CPU, holding the GIL, spent on a string nobody reads. The
+    packstream encoder takes a list subclass like a list (same bytes on the wire).
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 class Pipeline:
@@ -108,6 +131,31 @@ class Pipeline:
         return done
 
 
+class _Streams:
+    """Rows grouped by statement; a group goes to the writer as soon as it holds a batch."""
+
+    def __init__(self, batched: Callable[[str, list], None], batch_size: int):
+        self._batched = batched
+        self._size = batch_size
+        self._groups: dict[str, list] = {}
+
+    def put(self, statement: str, row) -> None:
+        rows = self._groups.get(statement)
+        if rows is None:
+            rows = self._groups[statement] = []
+        rows.append(row)
+        if len(rows) >= self._size:
+            self._batched(statement, rows)
+            self._groups[statement] = []
+
+    def flush(self) -> None:
+        """Send what the groups still hold (in the order of the statements' text)."""
+        for statement, rows in sorted(self._groups.items()):
+            if rows:
+                self._batched(statement, rows)
+        self._groups.clear()
+
+
 class _Sequencer:
     """Positions in the dataset: fresh (replace) or kept for ids already there, new ones appended."""
 
@@ -144,7 +192,7 @@ class Neo4jWriter:
     def _write_tx(self, statements: list[Statement]) -> None:
         def work(tx) -> None:
             for query, rows, _ in statements:
-                tx.run(query, rows=rows).consume()
+                tx.run(query, rows=_Rows(rows)).consume()
 
         with self.store._session() as session:
             session.execute_write(work)
@@ -176,15 +224,18 @@ class Neo4jWriter:
         self._tick(self._pipe.close())
 
     # ----------------------------------------------------------- phases
-    def ensure_schema(self, deferred: bool = False) -> None:
+    def ensure_schema(self, deferred: bool = False, wanted: Optional[list[tuple[str, str]]] = None) -> None:
         """Create the constraints and indexes that are missing, and wait until they are online.
 
-        ``deferred``: the indexes that only readers use (see :func:`deferred_statements`).
+        ``wanted``: ``(name, statement)`` pairs (default :func:`schema_statements`);
+        ``deferred``: the indexes that only readers use as well (see :func:`deferred_statements`).
         """
         store = self.store
         have = {r[0] for r in store._rows("SHOW CONSTRAINTS YIELD name")}
         have |= {r[0] for r in store._rows("SHOW INDEXES YIELD name")}
-        wanted = deferred_statements() if deferred else schema_statements()
+        wanted = list(schema_statements() if wanted is None else wanted)
+        if deferred:
+            wanted += deferred_statements()
         missing = [(name, stmt) for name, stmt in wanted if name not in have]
         for _, stmt in missing:
             store._run(stmt)
@@ -223,17 +274,20 @@ class Neo4jWriter:
 
     def write(self, dataset: Dataset, replace: bool = False) -> dict[str, int]:
         self._check_whitelist(dataset)
-        self.ensure_schema()
+        self.ensure_schema(wanted=constraint_statements())
         old_ents, old_rels, old_srcs = self.plan()
+        if old_rels:  # updates and deletes find relationships by id
+            self.ensure_schema()
         self._pending: list[Statement] = []
         self._pending_rows = 0
         self._pipe = Pipeline(self._write_tx)
         try:
-            self._write(dataset, replace, old_ents, old_rels, old_srcs)
-            self._finish()
+            with no_gc():  # rows: hundreds of thousands of dicts, in no cycle
+                self._write(dataset, replace, old_ents, old_rels, old_srcs)
+                self._finish()
         finally:
             self._pipe.close()  # on an error: stop the writer thread, raise the first error
-        self.ensure_schema(deferred=True)
+        self.ensure_schema(deferred=True)  # relationship ids on a first load, full text
         counts = self.store._totals()
         self.store._run(f"MERGE (m:{META_LABEL} {{key: $props.key}}) SET m = $props",
                         props=meta_props(dataset.meta, counts))
@@ -256,47 +310,50 @@ class Neo4jWriter:
         self._batched(f"UNWIND $rows AS row MERGE (s:{SOURCE_LABEL} {{id: row.id}}) SET s = row", rows)
         self.stats["sources"] = len(dataset.sources)
 
-        # entities: one statement per entity type (its labels come from the schema)
-        seq_of = _Sequencer(replace, {k: v[1] for k, v in old_ents.items()})
+        # entities: one statement per entity type (its labels come from the schema), streamed.
+        # An entity whose type changed loses its old labels first.
         relabel: dict[str, list[str]] = defaultdict(list)
-        by_type: dict[str, list[dict]] = defaultdict(list)
         for e in dataset.entities.values():
             old = old_ents.get(e.id)
             if old is not None and old[0] != e.type and old[0] in ENTITY_TYPES:
                 relabel[old[0]].append(e.id)
-            props = with_fingerprint(entity_props(e, seq_of(e.id)))
-            if old is not None and old[0] == e.type and old[2] == props["fp"]:
-                self._tick([1])
-                continue
-            by_type[e.type].append(props)
         for old_type, ids in sorted(relabel.items()):
             labels = f"{kind_label(ENTITY_TYPES[old_type][0])}:{type_label(old_type)}"
             self._batched(f"UNWIND $rows AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) REMOVE n:{labels}",
                           ids, count=False)
-        for etype, rows in sorted(by_type.items()):
-            self._batched(f"UNWIND $rows AS row MERGE (n:{ENTITY_LABEL} {{id: row.id}}) "
-                          f"SET n = row SET n{entity_labels(etype)}", rows)
+
+        @functools.cache
+        def entity_stmt(new: bool, etype: str) -> str:
+            if new:  # not on the server (the plan read every entity id): no lookup
+                return f"UNWIND $rows AS row CREATE (n{entity_labels(etype)}) SET n = row"
+            return (f"UNWIND $rows AS row MERGE (n:{ENTITY_LABEL} {{id: row.id}}) "
+                    f"SET n = row SET n{entity_labels(etype)}")
+
+        stream = _Streams(self._batched, self.batch_size)
+        seq_of = _Sequencer(replace, {k: v[1] for k, v in old_ents.items()})
+        for e in dataset.entities.values():
+            old = old_ents.get(e.id)
+            props = with_fingerprint(entity_props(e, seq_of(e.id)))
+            if old is not None and old[0] == e.type and old[2] == props["fp"]:
+                self._tick([1])
+                continue
+            stream.put(entity_stmt(old is None, e.type), props)
+        stream.flush()
         self.stats["entities"] = len(dataset.entities)
 
         # relations, after the entities, streamed: each type's rows go to the server as soon as
         # a batch is full, so the rows are built while the server writes the previous batches.
         # A relation whose type or ends changed ("moved") is deleted, then created again.
+        @functools.cache
         def create_stmt(ctype: str) -> str:
             return (f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.s}}) "
                     f"MATCH (b:{ENTITY_LABEL} {{id: row.o}}) CREATE (a)-[r:{ctype}]->(b) SET r = row.p")
 
+        @functools.cache
         def update_stmt(ctype: str) -> str:
             return f"UNWIND $rows AS row MATCH ()-[r:{ctype} {{id: row.id}}]->() SET r = row.p"
 
-        pending: dict[tuple[str, str], list[dict]] = defaultdict(list)
-
-        def put(kind: str, ctype: str, row: dict) -> None:
-            rows = pending[kind, ctype]
-            rows.append(row)
-            if len(rows) >= self.batch_size:
-                self._batched(create_stmt(ctype) if kind == "create" else update_stmt(ctype), rows)
-                pending[kind, ctype] = []
-
+        stream = _Streams(self._batched, self.batch_size)
         doomed: dict[str, tuple[str, str, str]] = {}
         moved_rows: dict[str, list[dict]] = defaultdict(list)
         counts = {"create": 0, "update": 0}
@@ -310,13 +367,13 @@ class Neo4jWriter:
             row = {"id": r.id, "s": r.subject, "o": r.object, "p": with_fingerprint(props)}
             if old is None:
                 counts["create"] += 1
-                put("create", ctype, row)
+                stream.put(create_stmt(ctype), row)
             elif old[0] == (ctype, r.subject, r.object):
                 if old[2] == props["fp"]:
                     unchanged += 1
                 else:
                     counts["update"] += 1
-                    put("update", ctype, row)
+                    stream.put(update_stmt(ctype), row)
             else:
                 doomed[r.id] = old[0]
                 moved_rows[ctype].append(row)
@@ -327,9 +384,7 @@ class Neo4jWriter:
                     doomed[rid] = old[0]
         self.stats["relations_deleted"] = len(doomed) - moved
         self.stats["relations_moved"] = moved
-        for (kind, ctype), rows in sorted(pending.items()):
-            if rows:
-                self._batched(create_stmt(ctype) if kind == "create" else update_stmt(ctype), rows)
+        stream.flush()
         if doomed:
             self._delete_relations(doomed)
         for ctype, rows in sorted(moved_rows.items()):

@@ -114,7 +114,7 @@ class RdfStore(Store):
 
     # ------------------------------------------------------------------ write
     def write(self, dataset: Dataset, *, replace: bool = False, progress=None) -> None:
-        from crimegraph.rdf.formats import no_gc
+        from crimegraph.schema.compact import no_gc
         from crimegraph.rdf.writers import write_dataset_ntriples
 
         if not replace and len(self._store):

@@ -19,8 +19,9 @@ def normalize(text: str) -> str:
     'apurimac ene'
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", stripped).strip()
+    if not decomposed.isascii():  # no ASCII character is a combining mark: most names skip this
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", decomposed).strip()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from ..errors import DatasetInvalid, Issue, UsageError
-from .compact import Compactor
+from .compact import Compactor, settle
 from .dataset import Dataset
 from .models import AnyEntity, DatasetMeta, Relation, Source
 from .validate import Located, check_dataset, format_pydantic_error
@@ -321,6 +321,7 @@ def read_seeds(
     issues.extend(more)
     if issues:
         return None, sorted(set(issues))
+    settle()  # the dataset lives as long as the process: keep the collector from walking it
     return dataset, []
 
 

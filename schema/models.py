@@ -80,28 +80,30 @@ class Citation(_Model):
     page: Optional[str] = None
 
 
-def _citation_dict(c: Citation) -> dict[str, str]:
-    """``c.model_dump(exclude_none=True)``, without pydantic's serializer (a hot path of the
-    Neo4j loader and the exporters)."""
-    d = {"source": c.source}
-    if c.quote is not None:
-        d["quote"] = c.quote
-    if c.page is not None:
-        d["page"] = c.page
-    return d
-
-
 if set(Citation.model_fields) != {"source", "quote", "page"}:  # pragma: no cover - a schema change
-    raise RuntimeError("Citation gained or lost a field: update _citation_dict in schema/models.py")
+    raise RuntimeError("Citation gained or lost a field: update citations_json in schema/models.py")
 
-#: one encoder: ``json.dumps`` with options builds a new encoder per call, which was a
-#: third of the Neo4j loader's client time on 500k relations
-_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: JSON string encoding (the C one ``json.dumps(..., ensure_ascii=False)`` uses)
+_json_str = json.encoder.encode_basestring
 
 
 def citations_json(citations: list[Citation]) -> str:
-    """Citations as compact JSON: the exact, lossless form every format carries."""
-    return _ENCODE_JSON([_citation_dict(c) for c in citations])
+    """Citations as compact JSON: the exact, lossless form every format carries.
+
+    Exactly ``json.dumps([c.model_dump(exclude_none=True) ...], ensure_ascii=False,
+    separators=(",", ":"))`` (tests/neo4j/test_neo4j_model.py checks it), written by
+    hand: the encoder object costs several times the text itself, and the Neo4j loader
+    and the exporters call this once per entity and relation.
+    """
+    parts = []
+    for c in citations:
+        text = '{"source":' + _json_str(c.source)
+        if c.quote is not None:
+            text += ',"quote":' + _json_str(c.quote)
+        if c.page is not None:
+            text += ',"page":' + _json_str(c.page)
+        parts.append(text + "}")
+    return "[" + ",".join(parts) + "]"
 
 
 class Coordinates(_Model):

@@ -33,7 +33,6 @@ Size decides how a map is drawn:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import math
 import time
@@ -43,6 +42,7 @@ from typing import Any, Optional, Sequence
 
 from crimegraph.errors import CrimegraphError, SourceNotFound, UsageError
 from crimegraph.graph.subgraph import Subgraph
+from crimegraph.schema.compact import no_gc
 from crimegraph.schema.models import Citation, Entity, Relation, Source
 from crimegraph.schema.vocab import RELATION_TYPES
 
@@ -139,14 +139,9 @@ def render(subgraph: Subgraph, path=None, *, title: Optional[str] = None,
         raise UsageError(f"cannot aggregate by {aggregate!r}; choose one of {', '.join(AGGREGATES)}")
     # building the page allocates a few objects per entity and relation but frees none:
     # with a large dataset in memory, the cyclic GC would rescan it again and again
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_gc():
         result = _render(subgraph, title, subtitle, store, size_by, aggregate, max_nodes,
                          max_edges, physics_max_nodes, seed, period, notes, refine_hint)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if path is not None:
         result.write(path)
     return result

@@ -39,12 +39,10 @@ array delimiter, ``;`` unless some value contains one (then the first of
 
 The result is the graph the Neo4j store writes with ``crimegraph load``
 (same labels, relationship types and properties), so ``--store neo4j``
-answers from a bulk-imported database too. One difference neo4j-admin
-imposes: an array field that is empty is no value at all, so an empty list,
-or a one-element list holding ``""``, is no property (the store writes ``[]`` /
-``[""]``): a node without aliases gets no ``aliases``, a node with one
-alias that has no language gets no ``alias_langs``, a relation with one
-citation without a quote no ``citation_quotes``.
+answers from a bulk-imported database too. neo4j-admin reads an empty array
+field as no value at all, and so does the store: an empty list, or one made
+only of ``""``, is no property (a node without aliases has no ``aliases``, a
+relation whose citations have no quote has no ``citation_quotes``).
 """
 
 from __future__ import annotations
@@ -69,6 +67,7 @@ from crimegraph.graph.neo4j_cypher import (
     source_props,
     with_fingerprint,
 )
+from crimegraph.schema.compact import no_gc
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.vocab import RELATION_TYPES
 
@@ -194,25 +193,32 @@ class _Writer:
 
 # every row carries the fingerprint (``fp``) the store's loader writes, so that a
 # `crimegraph load --store neo4j` after the bulk import finds everything unchanged
-def _entity_rows(dataset: Dataset):
+def _fingerprinted(props: dict[str, Any], fp: bool) -> dict[str, Any]:
+    if fp:
+        return with_fingerprint(props)
+    props["fp"] = ""  # the first pass learns the columns: the hash itself does not matter there
+    return props
+
+
+def _entity_rows(dataset: Dataset, fp: bool = True):
     for seq, e in enumerate(dataset.entities.values()):
-        yield e, with_fingerprint(entity_props(e, seq))
+        yield e, _fingerprinted(entity_props(e, seq), fp)
 
 
-def _source_rows(dataset: Dataset):
+def _source_rows(dataset: Dataset, fp: bool = True):
     for seq, s in enumerate(dataset.sources.values()):
-        yield s, with_fingerprint({**source_props(s), "seq": seq})
+        yield s, _fingerprinted({**source_props(s), "seq": seq}, fp)
 
 
-def _relation_rows(dataset: Dataset):
+def _relation_rows(dataset: Dataset, fp: bool = True):
     for seq, r in enumerate(dataset.relations.values()):
-        yield r, with_fingerprint({**relation_props(r), "seq": seq})
+        yield r, _fingerprinted({**relation_props(r), "seq": seq}, fp)
 
 
 def _plan(dataset: Dataset) -> tuple[_Columns, _Columns, _Columns]:
     cols = (_Columns(ENTITY_PROPERTIES), _Columns(SOURCE_PROPERTIES), _Columns(RELATION_PROPERTIES))
     for rows, c in zip((_entity_rows, _source_rows, _relation_rows), cols):
-        for _, props in rows(dataset):
+        for _, props in rows(dataset, fp=False):
             c.see(props)
     return cols
 
@@ -243,8 +249,11 @@ def write_neo4j_csv(dataset: Dataset, target, options: Optional[dict] = None) ->
     Options: ``database`` (the database name in ``import.sh``, default ``neo4j``),
     ``array_delimiter`` (default: chosen from the data). Returns the rows written.
     """
-    options = options or {}
-    folder = out_dir(target)
+    with no_gc():  # a few short-lived dicts and lists per row, in no cycle
+        return _write(dataset, out_dir(target), options or {})
+
+
+def _write(dataset: Dataset, folder: Path, options: dict) -> int:
     ent_cols, src_cols, rel_cols = _plan(dataset)
     delim = options.get("array_delimiter") or _pick(ent_cols.used | src_cols.used | rel_cols.used)
     multiline = False

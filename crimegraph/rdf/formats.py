@@ -16,12 +16,11 @@ The importer ``rdf`` reads any of the four formats (by file suffix, or the
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from pathlib import Path
 from typing import BinaryIO, Optional
 
 from crimegraph.exports import Format, register_exporter, register_importer
+from crimegraph.schema.compact import no_gc
 
 _EXTRA = "rdf"
 
@@ -31,24 +30,6 @@ def _vocab(dataset, options: Optional[dict]):
 
     options = options or {}
     return RdfVocab(resolve_base(options.get("base_iri"), getattr(dataset, "meta", None)))
-
-
-@contextlib.contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector while exporting.
-
-    An export allocates millions of short-lived tuples and lists, none in a
-    reference cycle; each allocation burst would otherwise trigger collections
-    that walk the whole loaded dataset (millions of objects). Reference
-    counting still frees everything as it goes.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _nodes(dataset, vocab, qualified_graph: Optional[str] = None):

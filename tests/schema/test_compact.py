@@ -281,3 +281,32 @@ def test_errors_in_a_later_chunk_point_at_the_right_line(tmp_path, monkeypatch):
     assert ds is None
     got = sorted((i.line, i.message.split(":")[1].strip()[:37]) for i in issues)
     assert got == [(11, "object 'city-d' is not a known entity"), (12, "confidence")], issues
+
+
+def test_a_loaded_dataset_is_kept_out_of_the_cyclic_collector(tmp_path):
+    """read_seeds freezes what it built (gc.freeze), so later collections skip the dataset."""
+    from crimegraph.schema.loader import read_seeds
+
+    before = gc.get_freeze_count()
+    try:
+        dataset, issues = read_seeds()
+        assert not issues and dataset is not None
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()  # leave the test process as it was
+
+
+def test_no_gc_pauses_the_collector_and_restores_it():
+    from crimegraph.schema.compact import no_gc
+
+    assert gc.isenabled()
+    with no_gc():
+        assert not gc.isenabled()
+        with no_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block leaves it as the outer one set it
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        with no_gc():
+            1 / 0
+    assert gc.isenabled()

@@ -80,3 +80,21 @@ def test_json_schema_covers_every_type():
     for name in RELATION_TYPES:
         assert name in schema
     assert "armed_group" in schema and "river_valley" in schema
+
+
+def test_citations_json_is_json_dumps_exactly():
+    """The hand-written encoder writes what ``json.dumps`` writes, escapes included."""
+    import json
+
+    from crimegraph.schema.models import Citation, citations_json
+
+    cases = [
+        [],
+        [Citation(source="src-a")],
+        [Citation(source="src-a", quote='he said "sí"\n\ttab \\ back\u2028sep \x01', page="12-13"),
+         Citation(source="src-b", page="p. 4"), Citation(source="src-c", quote="")],
+    ]
+    for citations in cases:
+        expected = json.dumps([c.model_dump(exclude_none=True) for c in citations],
+                              ensure_ascii=False, separators=(",", ":"))
+        assert citations_json(citations) == expected
