@@ -16,6 +16,7 @@ from typing import Any, Iterable, Optional
 
 from crimegraph.errors import UsageError
 from crimegraph.graph.base import check_types
+from crimegraph.schema.compact import no_gc
 from crimegraph.schema.models import Entity
 
 from .dispatch import native
@@ -173,6 +174,7 @@ class Brokers:
 
 
 @native
+@no_gc()  # projection, igraph import, results: allocation bursts, no cycles
 def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
             types: Optional[Iterable[str]] = None, kinds: Optional[Iterable[str]] = ("actor",),
             samples: Optional[int] = None, seed: int = 0) -> Brokers:
@@ -322,6 +324,7 @@ class Communities:
 
 
 @native
+@no_gc()  # projection, igraph import, results: allocation bursts, no cycles
 def communities(store, *, projection: str = "all", as_of=None,
                 types: Optional[Iterable[str]] = None, resolution: float = 1.0, seed: int = 0,
                 top: Optional[int] = None, min_size: int = 2) -> Communities:
