@@ -96,20 +96,15 @@ def stop_server(proc) -> None:
 def bulk_load(ds, args, workdir: Path) -> dict[str, float]:
     """The offline path into a fresh database: CSV export, neo4j-admin import, server start,
     constraints and indexes. Returns the time of each step (seconds)."""
-    import shlex
-
-    from crimegraph.exports.neo4j_csv import import_arguments, write_neo4j_csv
+    from crimegraph.exports.neo4j_csv import script_arguments, write_neo4j_csv
     from crimegraph.graph.neo4j import Neo4jStore
     from crimegraph.graph.neo4j_writer import Neo4jWriter
 
     folder, home = workdir / "csv", workdir / "home"
     times: dict[str, float] = {}
     times["export"], _ = timed(lambda: write_neo4j_csv(ds, folder, {}))
-    line = next(x for x in (folder / "import.sh").read_text().splitlines() if x.startswith("exec neo4j-admin"))
-    script_args = shlex.split(line)[2:-1]
-    delim = next(a.split("=", 1)[1] for a in script_args if a.startswith("--array-delimiter="))
     cmd = ["bash", str(ROOT / "scripts" / "neo4j-server.sh"), "--admin", str(home),
-           *import_arguments("neo4j", delim, "--multiline-fields=true" in script_args, folder)]
+           *script_arguments(folder)]
     env = dict(os.environ, NEO4J_ADMIN_JAVA_OPTS=args.java_opts)
 
     def run_import():

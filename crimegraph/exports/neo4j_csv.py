@@ -337,3 +337,18 @@ def import_arguments(database: str, array_delimiter: str = ";", multiline: bool 
     if multiline:
         args.append("--multiline-fields=true")
     return args
+
+
+def script_arguments(folder: Path) -> list[str]:
+    """The ``neo4j-admin`` arguments of the ``import.sh`` written in ``folder``, its file
+    paths made absolute: to run the very import the script runs from anywhere (the
+    launcher's ``--admin``, the benchmark, the tests)."""
+    folder = Path(folder)
+    text = (folder / "import.sh").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("exec neo4j-admin "))
+    args = [a for a in shlex.split(line)[2:] if a != "$@"]
+    for i, a in enumerate(args):
+        flag, sep, name = a.partition("=")
+        if sep and flag in ("--nodes", "--relationships"):
+            args[i] = f"{flag}={folder / name}"
+    return args

@@ -22,10 +22,9 @@ from pathlib import Path
 import pytest
 
 from crimegraph.exports.neo4j_csv import (
-    ENTITY_PROPERTIES,
-    RELATION_PROPERTIES,
     array_delimiter,
     import_arguments,
+    script_arguments,
     write_neo4j_csv,
 )
 from crimegraph.graph.neo4j_cypher import entity_labels, entity_props, relation_props, source_props, with_fingerprint
@@ -139,13 +138,13 @@ def _java_tools() -> str:
     return os.environ.get("JAVA") or shutil.which("java")
 
 
-def neo4j_admin_import(java: str, folder: Path, home: Path, delim: str, multiline: bool):
-    """``neo4j-admin database import full`` into ``home``, through the launcher script's ``--admin``
+def neo4j_admin_import(java: str, folder: Path, home: Path):
+    """The import ``folder/import.sh`` runs, into ``home``, through the launcher script's ``--admin``
     (the AdminTool class of the Neo4j 5.26 jars: what users of ``make neo4j`` run)."""
     from tests.neo4j_fixture import SCRIPT
 
     env = {**os.environ, "JAVA": java, "NEO4J_ADMIN_JAVA_OPTS": "-Xmx1g -XX:+UseSerialGC"}
-    cmd = ["bash", str(SCRIPT), "--admin", str(home), *import_arguments("neo4j", delim, multiline, folder)]
+    cmd = ["bash", str(SCRIPT), "--admin", str(home), *script_arguments(folder)]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
 
 
@@ -156,9 +155,11 @@ def test_real_neo4j_admin_import(hostile, tmp_path):
     java = _java_tools()
     out = tmp_path / "bulk"
     write_neo4j_csv(hostile, out, {})
-    script = (out / "import.sh").read_text()
-    delim = re.search(r"--array-delimiter=(.)", script).group(1)
-    proc = neo4j_admin_import(java, out, tmp_path / "home", delim, "--multiline-fields=true" in script)
+    args = script_arguments(out)
+    # the hostile aliases hold ';' and '|', and a quote with a line break
+    assert "--array-delimiter=¦" in args and "--multiline-fields=true" in args
+    assert f"--relationships={out / 'relations.csv'}" in args
+    proc = neo4j_admin_import(java, out, tmp_path / "home")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "IMPORT DONE" in proc.stdout + proc.stderr
     from tests.neo4j_fixture import launch
