@@ -173,15 +173,16 @@ class SecurityHeaders:
 def open_serving_store(backend: str, seeds=None, base: Optional[str] = None):
     """Open the store to serve: memory loads the seeds; an empty RDF store is filled with them;
     Neo4j serves what ``crimegraph load`` put there."""
-    from crimegraph.graph.registry import open_store
+    from crimegraph.graph.registry import open_store, parse_spec
 
-    if backend == "memory":
+    name, given = parse_spec(backend)
+    if name == "memory":
         return open_store("memory", seeds=seeds)
     options = {}
-    if backend == "rdf" and base and not os.environ.get("CRIMEGRAPH_RDF_PATH"):
+    if name == "rdf" and base and not (given or os.environ.get("CRIMEGRAPH_RDF_PATH")):
         options["base_iri"] = base
     st = open_store(backend, seeds=False, **options)
-    if backend == "rdf" and len(st) == 0:
+    if name == "rdf" and len(st) == 0:
         from crimegraph.schema.loader import load_dataset
 
         st.write(load_dataset(seeds), replace=True)

@@ -22,11 +22,37 @@ EXTRAS: dict[str, str] = {
 }
 
 
-def backend_class(name: str) -> type[Store]:
-    try:
-        target = BACKENDS[name]
-    except KeyError:
-        raise UsageError(f"unknown store {name!r}; available: {', '.join(BACKENDS)}") from None
+#: what a backend takes after a colon in a store name: ``rdf:PATH``, ``neo4j:URI``
+SPEC_OPTIONS: dict[str, str] = {
+    "rdf": "path",
+    "neo4j": "uri",
+}
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """``"rdf:/data/kg"`` -> ``("rdf", {"path": "/data/kg"})``; ``"neo4j"`` -> ``("neo4j", {})``.
+
+    >>> parse_spec("neo4j:bolt://127.0.0.1:7687")
+    ('neo4j', {'uri': 'bolt://127.0.0.1:7687'})
+    """
+    name, colon, arg = spec.partition(":")
+    if name not in BACKENDS:
+        raise UsageError(f"unknown store {name!r}; available: {', '.join(BACKENDS)}")
+    if not colon:
+        return name, {}
+    option = SPEC_OPTIONS.get(name)
+    if option is None:
+        takes = ", ".join(f"{n}:{o.upper()}" for n, o in SPEC_OPTIONS.items())
+        raise UsageError(f"the {name} store takes nothing after ':' (store {spec!r}); these do: {takes}")
+    if not arg:
+        raise UsageError(f"store {spec!r}: give the {option} after the colon ({name}:{option.upper()})")
+    return name, {option: arg}
+
+
+def backend_class(spec: str) -> type[Store]:
+    """The class of a store name (``rdf:PATH`` names the ``rdf`` class)."""
+    name, _ = parse_spec(spec)
+    target = BACKENDS[name]
     module, _, cls = target.partition(":")
     try:
         mod = importlib.import_module(module)
@@ -41,10 +67,13 @@ def open_store(backend: str = "memory", seeds=None, progress=None, replace: bool
                **options) -> Store:
     """Open a backend and, unless ``seeds`` is False, write the validated dataset into it.
 
+    ``backend`` is a store name, or ``NAME:ARG`` (:data:`SPEC_OPTIONS`): ``rdf:PATH``
+    opens a persistent Oxigraph folder, ``neo4j:URI`` a given server.
+
     ``seeds`` is a seed folder (default: ``$CRIMEGRAPH_SEEDS`` or the bundled Peru data),
     a :class:`~crimegraph.schema.Dataset`, or False to open without loading.
     """
-    store = backend_class(backend)(**options)
+    store = backend_class(backend)(**{**parse_spec(backend)[1], **options})
     if seeds is False:
         return store
     from crimegraph.schema.dataset import Dataset

@@ -30,7 +30,8 @@ SeedsOpt = typer.Option(
 )
 StoreOpt = typer.Option(
     "memory", "--store", envvar="CRIMEGRAPH_STORE", show_envvar=True,
-    help="Backend: memory (embedded, loads --seeds on each run), neo4j or rdf.",
+    help="Backend: memory (embedded, loads --seeds on each run), neo4j ($NEO4J_URI, or neo4j:URI) "
+         "or rdf (Oxigraph: rdf:PATH or $CRIMEGRAPH_RDF_PATH for a persistent folder, else in memory).",
 )
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output: table (for people), json or csv.")
 

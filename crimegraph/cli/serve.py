@@ -35,8 +35,9 @@ The base IRI defaults to http://HOST:PORT/ so that IRIs dereference; a base with
 def serve(
     store: str = typer.Option("memory", "--store", envvar="CRIMEGRAPH_STORE", show_envvar=True,
                               help="Backend: memory (embedded, loads --seeds), rdf (Oxigraph; "
-                                   "$CRIMEGRAPH_RDF_PATH for a persistent one; loads --seeds when empty) "
-                                   "or neo4j ($NEO4J_URI; serves what `crimegraph load` put there)."),
+                                   "rdf:PATH or $CRIMEGRAPH_RDF_PATH for a persistent one; loads --seeds "
+                                   "when empty) or neo4j (neo4j:URI or $NEO4J_URI; serves what "
+                                   "`crimegraph load` put there)."),
     seeds: Optional[Path] = SeedsOpt,
     host: str = typer.Option("localhost", "--host", help="Interface to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),

@@ -40,3 +40,14 @@ def test_connections_avoiding_an_entity(peru_store, peru_neo4j):
         a = connections(peru_store, *args, avoid=["peru"]).as_dict()
         b = connections(peru_neo4j, *args, avoid=["peru"]).as_dict()
         assert a == b
+
+
+def test_store_neo4j_uri_names_the_server(cli, neo4j_env, neo4j_uri, neo4j_store):
+    """`--store neo4j:URI` wins over $NEO4J_URI (here pointing at a port nobody listens on)."""
+    dead = dict(neo4j_env, NEO4J_URI="bolt://127.0.0.1:9")
+    cli("load", PERU, "--store", f"neo4j:{neo4j_uri}", "--replace", env=dead, check_rc=0)
+    mem = cli("stats", "--format", "json", check_rc=0)
+    neo = cli("stats", "--store", f"neo4j:{neo4j_uri}", "--format", "json", env=dead, check_rc=0)
+    assert neo.stdout == mem.stdout
+    down = cli("stats", "--store", "neo4j", env=dead)
+    assert down.returncode != 0 and "bolt://127.0.0.1:9" in down.stdout + down.stderr

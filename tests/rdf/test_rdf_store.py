@@ -124,3 +124,38 @@ def test_cli_load_stats_export_with_the_rdf_store(cli, tmp_path):
     assert from_store == from_seeds
     show = cli("show", "group-a", "--store", "rdf", env=env, check_rc=0)
     assert "Grupo Ápice" in show.stdout
+
+
+def test_cli_store_rdf_path_persists_without_the_environment(cli, tmp_path):
+    """`--store rdf:PATH` names the Oxigraph folder: load once, answer from it in later runs."""
+    kg = tmp_path / "kg"
+    spec = f"rdf:{kg}"
+    loaded = cli("load", "--store", spec, "--seeds", "tests/data/mini", "-f", "json", check_rc=0)
+    assert '"entities": 5' in loaded.stdout and kg.is_dir()
+    stats = cli("stats", "--store", spec, "-f", "json", check_rc=0)
+    assert '"entities": 5' in stats.stdout
+    from_store = cli("export", "-f", "nt", "--store", spec, check_rc=0).stdout
+    from_seeds = cli("export", "-f", "nt", "--seeds", "tests/data/mini", check_rc=0).stdout
+    assert from_store == from_seeds
+    # an empty, new folder holds nothing: the store is really the folder named
+    other = cli("stats", "--store", f"rdf:{tmp_path / 'other'}", "-f", "json", check_rc=0)
+    assert '"entities": 0' in other.stdout
+
+
+def test_store_specs_are_checked():
+    from crimegraph.errors import UsageError
+    from crimegraph.graph.registry import parse_spec
+
+    assert parse_spec("rdf") == ("rdf", {})
+    assert parse_spec("rdf:/data/kg") == ("rdf", {"path": "/data/kg"})
+    assert parse_spec("neo4j:bolt://h:7687") == ("neo4j", {"uri": "bolt://h:7687"})
+    for bad, words in (("memory:x", "takes nothing after ':'"), ("rdf:", "give the path"),
+                       ("sqlite:/x", "unknown store 'sqlite'")):
+        with pytest.raises(UsageError, match=words):
+            parse_spec(bad)
+
+
+def test_cli_bad_store_spec_is_one_line(cli):
+    r = cli("stats", "--store", "memory:/tmp/x")
+    assert r.returncode != 0 and "Traceback" not in r.stdout + r.stderr
+    assert "takes nothing after ':'" in r.stdout + r.stderr
