@@ -225,12 +225,10 @@ def relation_props(r: Relation) -> dict[str, Any]:
         "citation_sources": [c.source for c in r.citations],
         "citations_json": citations_json(r.citations),
     }
-    quotes = [c.quote or "" for c in r.citations]
-    if any(quotes):
-        p["citation_quotes"] = quotes
-    pages = [c.page or "" for c in r.citations]
-    if any(pages):
-        p["citation_pages"] = pages
+    for key, values in (("citation_quotes", _texts([c.quote or "" for c in r.citations])),
+                        ("citation_pages", _texts([c.page or "" for c in r.citations]))):
+        if values is not None:
+            p[key] = values
     if r.since is not None:
         p["since"] = r.since.value
         p["since_precision"] = r.since.precision

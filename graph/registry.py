@@ -73,7 +73,8 @@ def open_store(backend: str = "memory", seeds=None, progress=None, replace: bool
     ``seeds`` is a seed folder (default: ``$CRIMEGRAPH_SEEDS`` or the bundled Peru data),
     a :class:`~crimegraph.schema.Dataset`, or False to open without loading.
     """
-    store = backend_class(backend)(**{**parse_spec(backend)[1], **options})
+    name, given = parse_spec(backend)
+    store = backend_class(name)(**{**given, **options})
     if seeds is False:
         return store
     from crimegraph.schema.dataset import Dataset

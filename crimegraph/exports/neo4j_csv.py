@@ -308,7 +308,7 @@ def _write(dataset: Dataset, folder: Path, options: dict) -> int:
         w.close()
     multiline |= w.multiline
 
-    stmts = [st[-1] if isinstance(st, tuple) else st for st in [*schema_statements(), *deferred_statements()]]
+    stmts = [stmt for _, stmt in [*schema_statements(), *deferred_statements()]]
     (folder / "schema.cypher").write_text(";\n".join(stmts) + ";\n", encoding="utf-8")
     database = str(options.get("database") or "neo4j")
     args = import_arguments(database, delim, multiline)
