@@ -71,7 +71,14 @@ def create_app(store=None, base_iri: Optional[str] = None, settings: Optional[Se
     async def lifespan(app: FastAPI):
         import asyncio
 
-        await asyncio.get_running_loop().run_in_executor(None, state.sparql.start)
+        from crimegraph.errors import StoreUnavailable
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, state.sparql.start)
+        except StoreUnavailable:
+            if not state.sparql.refused:
+                raise
+            # SPARQL stays off: logged, and said in /health and on /sparql (503)
         try:
             yield
         finally:
@@ -170,9 +177,10 @@ class SecurityHeaders:
         return await self.app(scope, receive, send_with_headers)
 
 
-def open_serving_store(backend: str, seeds=None, base: Optional[str] = None):
+def open_serving_store(backend: str, seeds=None, base: Optional[str] = None, allow_incomplete: bool = False):
     """Open the store to serve: memory loads the seeds; an empty RDF store is filled with them;
-    Neo4j serves what ``crimegraph load`` put there."""
+    Neo4j serves what ``crimegraph load`` put there (refused when that load never finished,
+    unless ``allow_incomplete``)."""
     from crimegraph.graph.registry import open_store, parse_spec
 
     name, given = parse_spec(backend)
@@ -182,6 +190,14 @@ def open_serving_store(backend: str, seeds=None, base: Optional[str] = None):
     if name == "rdf" and base and not (given or os.environ.get("CRIMEGRAPH_RDF_PATH")):
         options["base_iri"] = base
     st = open_store(backend, seeds=False, **options)
+    problem = getattr(st, "load_problem", lambda: None)()
+    if problem is not None:
+        if not allow_incomplete:
+            from crimegraph.errors import StoreUnavailable
+
+            st.close()
+            raise StoreUnavailable(f"{problem}; or pass --allow-incomplete to serve it as it is")
+        log.warning("%s", problem)
     if name == "rdf" and len(st) == 0:
         from crimegraph.schema.loader import load_dataset
 
@@ -198,5 +214,6 @@ def app_from_env() -> FastAPI:
     from crimegraph.graph.registry import default_backend
 
     base = os.environ.get("CRIMEGRAPH_BASE_IRI") or None
-    store = open_serving_store(default_backend(), os.environ.get("CRIMEGRAPH_SEEDS") or None, base)
+    allow = os.environ.get("CRIMEGRAPH_ALLOW_INCOMPLETE", "") not in ("", "0", "false", "no")
+    store = open_serving_store(default_backend(), os.environ.get("CRIMEGRAPH_SEEDS") or None, base, allow)
     return create_app(store, base, Settings.from_env())

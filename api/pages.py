@@ -248,8 +248,9 @@ def relation_page(site: Site, r: Relation, subject: Entity, obj: Entity, sources
 
 
 # ---------------------------------------------------------------- source
-def source_page(site: Site, s: Source, relations: Sequence[Relation], entities: Sequence[Entity],
-                names: dict) -> str:
+def source_page(site: Site, support) -> str:
+    """A source and what it supports (a :class:`crimegraph.queries.SourceSupport`), with the quotes."""
+    s, relations, entities, names = support.source, support.relations, support.entities, support.names
     rows = [("Title", esc(s.title))]
     if s.publisher:
         rows.append(("Publisher", esc(s.publisher)))
@@ -260,11 +261,20 @@ def source_page(site: Site, s: Source, relations: Sequence[Relation], entities: 
     rows.append(("Reliability", f"{esc(s.reliability)}: {esc(RELIABILITY.get(s.reliability, ''))}"))
     if s.notes:
         rows.append(("Notes", esc(s.notes)))
+
+    def quotes(citations) -> str:
+        qs = [c for c in citations if c.source == s.id and c.quote]
+        if not qs:
+            return ""
+        return "<ul>" + "".join(f"<li><q>{esc(c.quote)}</q>" + (f" (p. {esc(c.page)})" if c.page else "")
+                                + "</li>" for c in qs) + "</ul>"
+
     rel_items = "".join(
         f"<li>{relation_phrase(site, r, names)} <span class=\"small\">({esc(r.period) or 'undated'}; "
-        f'<a href="{esc(site.relation(r.id))}">{esc(r.id)}</a>)</span></li>' for r in relations)
+        f'<a href="{esc(site.relation(r.id))}">{esc(r.id)}</a>)</span>{quotes(r.citations)}</li>'
+        for r in relations)
     ent_items = "".join(f"<li>{entity_link(site, e.id, e.name)} <span class=\"small\">"
-                        f"{esc(e.type_label)}</span></li>" for e in entities)
+                        f"{esc(e.type_label)}</span>{quotes(e.citations)}</li>" for e in entities)
     body = (f"<h1>{esc(s.title)}</h1>\n"
             f'<p class="iri">IRI <code>{esc(site.base)}source/{esc(s.id)}</code> · '
             f'{formats_html(site, f"source/{s.id}")}</p>\n'
@@ -289,7 +299,7 @@ def home_page(site: Site, meta, counts: dict, *, query: Optional[str] = None,
     if query is not None:
         if hits:
             items = "".join(f'<li>{entity_link(site, h["id"], h["name"])} <span class="small">'
-                            f'{esc(h["type"])} · matched {esc(h["matched"])} ({esc(h["match"])})</span></li>'
+                            f'{esc(h["type"])} · {esc(h["reason"])} · score {esc(h["score"])}</span></li>'
                             for h in hits)
             parts.append(f"<h2>Results for “{esc(query)}”</h2><ol>{items}</ol>")
         else:
@@ -485,15 +495,6 @@ def docs_page(site: Site, spec: dict) -> str:
     scripts = (f'<script type="application/json" id="spec">{safe_json(spec)}</script>\n'
                f"<script>{DOCS_JS}</script>\n")
     return layout(site, "API documentation", body, head=DOCS_CSS, scripts=scripts)
-
-
-def citing_names(relations: Iterable[Relation], entities: dict) -> dict:
-    out = {}
-    for r in relations:
-        for i in (r.subject, r.object):
-            e = entities.get(i)
-            out[i] = e.name if e is not None else i
-    return out
 
 
 __all__ = ["CSP", "MAP_CSP", "Site", "esc", "entity_page", "relation_page", "source_page", "home_page",

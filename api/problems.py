@@ -133,7 +133,7 @@ def _phrase(status: int) -> str:
 def problem_response(problem: Problem, base: str, instance: Optional[str] = None):
     from starlette.responses import Response
 
-    body = json.dumps(problem.body(base, instance), ensure_ascii=False).encode("utf-8")
+    body = json.dumps(problem.body(base, instance), ensure_ascii=False, allow_nan=False).encode("utf-8")
     headers = {"Cache-Control": "no-store", **problem.headers}
     return Response(body, status_code=problem.status, media_type=MEDIA_TYPE, headers=headers)
 
@@ -160,6 +160,7 @@ def install(app, base: str) -> None:
     """Route every error through problem details."""
     from fastapi.exceptions import RequestValidationError
     from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.requests import ClientDisconnect
 
     from crimegraph.errors import CrimegraphError
 
@@ -192,6 +193,13 @@ def install(app, base: str) -> None:
         p = Problem(422, f"invalid value for {names}", type="invalid-request", errors=errors)
         return problem_response(p, base, instance(request))
 
+    async def on_disconnect(request, exc):
+        # the client went away before it sent the whole request body: one line, no traceback
+        log.info("%s %s: the client closed the connection before sending the whole request body",
+                 request.method, request.url.path)
+        p = Problem(400, "the request body ended before its Content-Length", type="bad-parameter")
+        return problem_response(p, base, instance(request))
+
     async def on_error(request, exc: Exception):
         incident = uuid.uuid4().hex[:12]
         log.error("internal error %s on %s %s", incident, request.method, request.url.path,
@@ -204,6 +212,7 @@ def install(app, base: str) -> None:
     app.add_exception_handler(CrimegraphError, on_crimegraph)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_error)
 
 

@@ -64,7 +64,7 @@ def valid_id(kind: str, ident: str) -> bool:
 
 
 def _dumps(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, default=str, allow_nan=False).encode("utf-8")
 
 
 # ---------------------------------------------------------------- views
@@ -189,19 +189,17 @@ def build(state, kind: str, ident: str, media: str) -> Representation:
         else:
             body = rdf_bytes(state, relation_nodes(state, ev), media)
     elif kind == "source":
-        from crimegraph.serialize import source_dict
+        from crimegraph.queries.sources import support
 
         s = state.store.source(ident)
-        rel_ids, ent_ids = state.citers.get(s.id, ([], []))
+        ds = state.dataset
+        sup = support(s, state.citers, lambda i: ds.entities[i], lambda i: ds.relations[i])
         if media == JSON:
-            body = _dumps({"source": source_dict(s),
-                           "cited_by": {"relations": rel_ids, "entities": ent_ids}})
+            body = _dumps(sup.as_dict())
         elif media == HTML:
-            ds = state.dataset
-            rels = [ds.relations[r] for r in rel_ids if r in ds.relations]
-            ents = [ds.entities[e] for e in ent_ids if e in ds.entities]
-            body = pages.source_page(site, s, rels, ents, pages.citing_names(rels, ds.entities)).encode("utf-8")
+            body = pages.source_page(site, sup).encode("utf-8")
         else:
+            rel_ids, ent_ids = state.citers.get(s.id, ([], []))
             body = rdf_bytes(state, source_nodes(state, s, rel_ids, ent_ids), media)
     else:  # pragma: no cover - routes only pass the three kinds
         raise ValueError(kind)

@@ -79,10 +79,13 @@ def router(state) -> APIRouter:
     r = APIRouter(prefix="/api", tags=[TAG], default_response_class=Response)
 
     def answer(request: Request, key: tuple, compute: Callable[[], Any]) -> Response:
+        from crimegraph.graph.resolution import attach, collecting
+
         rep = state.answers.get(key)
         if rep is None:
-            result = compute()
-            data = result.as_dict() if hasattr(result, "as_dict") else result
+            with collecting() as notes:  # what each named entity was taken to be: `resolved`
+                result = compute()
+            data = attach(result.as_dict() if hasattr(result, "as_dict") else result, notes)
             rep = Representation.of(_dumps(data), "application/json")
             state.answers.put(key, rep)
         return respond(request, rep, vary=False, max_age=60)
@@ -97,15 +100,18 @@ def router(state) -> APIRouter:
 
         return parse_types(values, "types")
 
-    @r.get("/search", summary="Find entities by name or alias", responses=_responses("search"))
+    @r.get("/search", summary="Find entities by name, alias, description, quote or source title",
+           responses=_responses("search"))
     def search(request: Request,
                q: Annotated[str, Query(min_length=1, max_length=200, examples=["Sendero"],
                                        description="A name, part of one, or a misspelling.")],
                limit: Annotated[int, Query(ge=1, le=100, description="Most results.")] = 10,
                kind: Annotated[Optional[list[Kind]], Query(max_length=4, description="Only these kinds.")] = None
                ) -> Response:
-        """Entities whose name or alias matches, ignoring case and accents, forgiving typos
-        (as `crimegraph query search`)."""
+        """Entities matching the words, best first, each with its score (100: an exact name) and
+        the reason it matched (`reason`, `field`, `match`): names, aliases, ids, types,
+        descriptions, quotes and source titles, ignoring case and accents, stemmed in English
+        and Spanish, forgiving typos (as `crimegraph query search`)."""
         from crimegraph.queries import search as ask
 
         return answer(request, ("search", q, limit, tuple(kind or ())),
@@ -114,22 +120,13 @@ def router(state) -> APIRouter:
     @r.get("/entity/{ref}", summary="An entity, its relations and their sources",
            responses=_responses("entity", 404))
     def entity(request: Request, ref: Ref, as_of: AsOf = None) -> Response:
-        """The entity with every relation (optionally those valid on a date), each with its
-        period, confidence and sources (as `crimegraph show --format json`)."""
-        from crimegraph.serialize import entity_dict, relation_dict
+        """The entity with every relation, each with its period, confidence and sources; with
+        `as_of`, the relations valid or reported then and what the date left out, with the
+        reason (as `crimegraph show --format json`)."""
+        from crimegraph.queries import entity_view
 
-        def compute():
-            st = state.store
-            e = st.resolve(ref)
-            rels = st.relations(e.id, as_of=day(as_of))
-            names = {e.id: e.name}
-            for rel in rels:
-                o = rel.other(e.id)
-                names[o] = st.entity(o).name
-            return {"entity": entity_dict(e, store=st),
-                    "relations": [relation_dict(x, st, names=names, perspective=e.id) for x in rels]}
-
-        return answer(request, ("entity", ref, as_of), compute)
+        return answer(request, ("entity", ref, as_of),
+                      lambda: entity_view(state.store, ref, as_of=day(as_of)).as_dict())
 
     @r.get("/connections", summary="How A is connected to B, on what evidence",
            responses=_responses("connections", 404))

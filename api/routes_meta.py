@@ -56,7 +56,8 @@ def router(state) -> APIRouter:
                 "base_iri": state.base, "entities": state.counts["entities"],
                 "relations": state.counts["relations"], "sources": state.counts["sources"],
                 "uptime_s": round(time.time() - state.started, 1), "sparql": state.sparql.status()}
-        return Response(json.dumps(body), media_type="application/json", headers={"Cache-Control": "no-store"})
+        return Response(json.dumps(body, allow_nan=False), media_type="application/json",
+                        headers={"Cache-Control": "no-store"})
 
     @r.get("/docs", tags=[TAG], summary="API documentation (offline HTML)",
            responses={200: {"content": {HTML: {"schema": {"type": "string"}}}, "description": "The docs."}})
@@ -114,5 +115,5 @@ def _home(state, media: str) -> Representation:
                           "ontology": f"{p}/ontology/", "shapes": f"{p}/shapes/",
                           "context": f"{p}/ontology/context.jsonld",
                           "dumps": [f"{p}/dump.{e}" for e in ("ttl", "nt", "jsonld", "trig", "nq")]}}
-        return Representation.of(json.dumps(body).encode("utf-8"), JSON)
+        return Representation.of(json.dumps(body, allow_nan=False).encode("utf-8"), JSON)
     return Representation.of(convert(void_turtle(state), media, dict(state.vocab.prefixes)), media)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Optional
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
@@ -13,7 +12,8 @@ from .cache import Representation
 from .documents import choose, convert, respond
 from .problems import Problem, responses
 from .resources import HTML, JSONLD, NTRIPLES, TURTLE, site_of
-from .sparql import GRAPH_OFFERS, RESULTS_OFFERS, SparqlRequest, from_params, job_for, parse_form, reply_problem
+from .sparql import (GRAPH_OFFERS, RESULTS_OFFERS, SparqlRequest, from_params, job_for, parse_form, parse_params,
+                     reply_problem)
 
 TAG = "sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -75,7 +75,7 @@ def router(state) -> APIRouter:
         Without ``query``: the query page for browsers, the SPARQL service description for RDF
         clients. Updates and ``SERVICE`` are refused (403); queries past the time or result-size
         limit are stopped (422)."""
-        params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=64)
+        params = parse_params(request.url.query)
         if "query" not in params and "update" not in params:
             return no_query(request)
         return await execute(request, from_params(params))
@@ -96,8 +96,8 @@ def router(state) -> APIRouter:
         if ctype not in (FORM, DIRECT):
             raise Problem(415, f"send the query as {FORM} or {DIRECT}, not {ctype[:60] or 'no Content-Type'}",
                           type="unsupported-media-type")
+        url_params = parse_params(request.url.query)
         body = await _read_body(request, s.sparql_max_query_bytes + 4096)
-        url_params = parse_qs(request.url.query, keep_blank_values=True, max_num_fields=64)
         if ctype == FORM:
             params = parse_form(body)
             for k in ("default-graph-uri", "named-graph-uri", "format", "output"):

@@ -16,6 +16,9 @@ ENV = {
     "CRIMEGRAPH_SPARQL_MAX_MEMORY": "sparql_max_memory_mb",
     "CRIMEGRAPH_SPARQL_MAX_QUERY": "sparql_max_query_bytes",
     "CRIMEGRAPH_SPARQL_MAX_RESULT_MB": "sparql_max_result_mb",
+    "CRIMEGRAPH_SPARQL_ALLOW_UNISOLATED": "sparql_allow_unisolated",
+    "CRIMEGRAPH_HEADER_TIMEOUT": "header_timeout",
+    "CRIMEGRAPH_MAX_CONNECTIONS": "max_connections",
     "CRIMEGRAPH_CORS_ORIGINS": "cors_origins",
     "CRIMEGRAPH_API_CACHE_SIZE": "cache_size",
     "CRIMEGRAPH_API_CACHE_MB": "cache_mb",
@@ -45,6 +48,17 @@ class Settings:
     sparql_max_result_mb : int
         Largest serialised result, in MiB; a bigger one is refused with a ``422`` problem
         (the row limit alone does not bound the size of a row).
+    sparql_allow_unisolated : bool
+        Serve SPARQL even where the workers cannot be moved into a network namespace of
+        their own (by default SPARQL is then off, and ``/sparql`` answers ``503``).
+    header_timeout : float
+        Seconds a client has to send a whole request head (request line and headers),
+        from the moment it connects or its previous response ended; then the connection
+        is closed. Stops clients that open connections and never finish a request.
+    max_connections : int
+        Most connections a server process holds at once; past it a new connection gets
+        an immediate ``503`` and is closed. ``crimegraph serve`` lowers it to fit the
+        process's open-file limit.
     cors_origins : tuple of str
         Origins allowed to read responses from a browser (``*`` for any); empty
         (the default) sends no CORS headers at all.
@@ -64,6 +78,9 @@ class Settings:
     sparql_max_memory_mb: int = 2048
     sparql_max_query_bytes: int = 64 * 1024
     sparql_max_result_mb: int = 64
+    sparql_allow_unisolated: bool = False
+    header_timeout: float = 10.0
+    max_connections: int = 1000
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     cache_size: int = 4096
     cache_mb: int = 256
@@ -84,6 +101,10 @@ class Settings:
             raise UsageError(f"the largest SPARQL result must be between 1 and 4096 MiB, got {self.sparql_max_result_mb}")
         if not (256 <= self.sparql_max_query_bytes <= 16 * 2**20):
             raise UsageError("the longest SPARQL query must be between 256 bytes and 16 MiB")
+        if not (0.1 <= self.header_timeout <= 3600):
+            raise UsageError(f"--header-timeout must be between 0.1 and 3600 seconds, got {self.header_timeout}")
+        if not (1 <= self.max_connections <= 1_000_000):
+            raise UsageError(f"--max-connections must be between 1 and 1,000,000, got {self.max_connections}")
         for name in ("cache_size", "cache_mb", "map_cache_size", "api_cache_size"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must not be negative")
@@ -119,9 +140,19 @@ class Settings:
 
 def _coerce(name: str, kind, raw: str, var: str):
     kind = str(kind)
+    if "bool" in kind:
+        low = raw.strip().lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off"):
+            return False
+        raise UsageError(f"${var}: expected true or false, got {raw!r}")
     try:
         if "float" in kind:
-            return float(raw)
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value
         if "int" in kind:
             return int(raw)
     except ValueError:

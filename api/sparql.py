@@ -7,9 +7,11 @@ Requests (https://www.w3.org/TR/sparql11-protocol/):
 - ``POST`` with ``application/sparql-query`` (the body is the query);
 
 each with optional, repeatable ``default-graph-uri`` and ``named-graph-uri``.
-``update=…`` or ``application/sparql-update`` gets ``403``; so does a query
-that contains an update operation or a ``SERVICE`` clause
-(:mod:`crimegraph.api.sparql_check`).
+``update=…`` or ``application/sparql-update`` gets ``403``; so does text that
+parses as an update, or a query whose algebra holds a ``SERVICE``; text that
+parses as neither gets ``400`` (:mod:`crimegraph.api.sparql_check`: the text is
+parsed in the worker, under the query's limits). Every malformed request (too
+many parameters, a repeated one, a body that is not UTF-8) is a ``4xx`` problem.
 
 Result formats follow the ``Accept`` header (q-values honoured), or a
 ``format`` (alias ``output``) parameter, as SPARQLWrapper sends it:
@@ -39,7 +41,7 @@ from urllib.parse import parse_qs
 
 from .conneg import negotiate
 from .problems import Problem
-from .sparql_check import MAX_NESTING, inspect_query
+from .sparql_check import Refused, prepare
 
 RESULTS_OFFERS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                   "text/tab-separated-values", "application/json", "application/xml", "text/xml")
@@ -118,36 +120,45 @@ def from_params(params: dict[str, list[str]], body_query: Optional[str] = None) 
                          _formats(params))
 
 
+#: most parameters one request may carry (query string and form body each)
+MAX_PARAMETERS = 64
+
+
+def parse_params(text: str, where: str = "query string") -> dict[str, list[str]]:
+    """Parameters of a query string or form body; too many, or malformed, is a 400 problem."""
+    try:
+        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS, errors="strict")
+    except ValueError as exc:  # more than MAX_PARAMETERS fields, or an escape that is not UTF-8
+        if "max_num_fields" in str(exc) or "Max number of fields" in str(exc):
+            raise Problem(400, f"the {where} has more than {MAX_PARAMETERS} parameters",
+                          type="bad-parameter", limit=MAX_PARAMETERS) from None
+        raise Problem(400, f"the {where} is malformed: {' '.join(str(exc).split())[:200]}",
+                      type="bad-parameter") from None
+
+
 def parse_form(body: bytes) -> dict[str, list[str]]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Problem(400, "the form body is not UTF-8", type="bad-parameter") from None
-    return parse_qs(text, keep_blank_values=True, max_num_fields=64)
+    return parse_params(text, "form body")
 
 
 def job_for(req: SparqlRequest, accept: Optional[str], *, timeout: float, max_results: int,
             max_bytes: int, max_result_bytes: int = 64 * 2**20) -> dict:
-    """Check a request and turn it into a worker job (or raise the right :class:`Problem`)."""
+    """Check a request and turn it into a worker job (or raise the right :class:`Problem`).
+
+    The query's form is not known yet (the worker parses it): the job carries the
+    results format for SELECT and ASK and the graph format for CONSTRUCT and DESCRIBE,
+    either of which may be None when the Accept header (or ``format``) allows none.
+    """
     if len(req.query.encode("utf-8", "surrogatepass")) > max_bytes:
         raise Problem(413, f"the query is longer than {max_bytes} bytes", type="payload-too-large",
                       limit=max_bytes)
-    if "\x00" in req.query:
-        raise Problem(400, "the query contains a NUL character", type="sparql-syntax")
-    info = inspect_query(req.query)
-    if info.update is not None:
-        raise Problem(403, f"SPARQL Update ({info.update}) is not allowed: this endpoint is read-only",
-                      type="read-only")
-    if info.service:
-        raise Problem(403, "SERVICE (federated query) is not allowed: this endpoint never contacts "
-                           "other hosts", type="federation-refused")
-    if info.depth > MAX_NESTING:
-        raise Problem(400, f"the query nests groups or expressions {info.depth} deep; at most {MAX_NESTING} "
-                           "levels are accepted", type="sparql-syntax")
-    if info.form is None:
-        raise Problem(400, "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE",
-                      type="sparql-syntax")
-    graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
+    try:
+        query = prepare(req.query)
+    except Refused as exc:
+        raise refused_problem(exc.kind, exc.detail) from None
     if req.formats:
         keys = set()
         for f in req.formats:
@@ -160,32 +171,35 @@ def job_for(req: SparqlRequest, accept: Optional[str], *, timeout: float, max_re
             raise Problem(400, f"format: {', '.join(repr(f[:40]) for f in req.formats)} disagree",
                           type="bad-parameter")
         results_format, graph_format = keys.pop()
-        if (graph_form and graph_format is None) or (not graph_form and results_format is None):
-            raise Problem(406, f"a {info.form} query cannot be answered as {req.formats[0][:40]!r}",
-                          type="not-acceptable",
-                          available=list(GRAPH_OFFERS[:4] if graph_form else RESULTS_OFFERS[:4]))
     else:
         r = negotiate(accept, RESULTS_OFFERS)
         g = negotiate(accept, GRAPH_OFFERS)
         results_format = RESULTS_KEY[r] if r else None
         graph_format = GRAPH_KEY[g] if g else None
-        if graph_form and graph_format is None:
-            raise Problem(406, f"a {info.form} query is answered in an RDF format; the Accept header "
-                               "allows none", type="not-acceptable", available=list(GRAPH_OFFERS[:4]))
-        if not graph_form and results_format is None:
-            raise Problem(406, f"a {info.form} query is answered in a SPARQL results format; the Accept "
-                               "header allows none", type="not-acceptable", available=list(RESULTS_OFFERS[:4]))
-    return {"query": req.query, "timeout": timeout, "max_results": max_results, "max_bytes": max_result_bytes,
+        if results_format is None and graph_format is None:
+            raise Problem(406, "a SPARQL query is answered in a SPARQL results format or an RDF format; "
+                               "the Accept header allows neither", type="not-acceptable",
+                          available=[*RESULTS_OFFERS[:4], *GRAPH_OFFERS[:4]])
+    return {"query": query, "timeout": timeout, "max_results": max_results, "max_bytes": max_result_bytes,
             "results_format": results_format, "graph_format": graph_format,
             "default_graph": req.default_graph, "named_graphs": req.named_graphs,
-            "form": info.form}
+            "explicit_format": req.formats[0][:40] if req.formats else None}
+
+
+def refused_problem(kind: str, detail: str) -> Problem:
+    """The problem for a refusal of :mod:`crimegraph.api.sparql_check`."""
+    if kind == "update":
+        return Problem(403, detail, type="read-only")
+    if kind == "service":
+        return Problem(403, detail, type="federation-refused")
+    return Problem(400, f"SPARQL syntax error: {detail}", type="sparql-syntax")
 
 
 def reply_problem(reply: tuple, settings) -> Problem:
     """The problem for a worker's error reply."""
     _, kind, detail = reply
-    if kind == "syntax":
-        return Problem(400, f"SPARQL syntax error: {detail}", type="sparql-syntax")
+    if kind in ("syntax", "update", "service"):
+        return refused_problem(kind, detail)
     if kind == "query":
         return Problem(400, f"the query could not be evaluated: {detail}", type="sparql-query-failed")
     if kind == "time":
@@ -210,7 +224,14 @@ def reply_problem(reply: tuple, settings) -> Problem:
                        type="sparql-busy", headers={"Retry-After": "5"})
     if kind == "unavailable":
         return Problem(503, str(detail), type="store-unavailable", headers={"Retry-After": "30"})
-    if kind == "not-acceptable":
-        return Problem(406, "the result cannot be given in a format the Accept header allows",
-                       type="not-acceptable")
+    if kind == "not-acceptable":  # detail: (the query form, the format asked for or None)
+        form, asked = detail if isinstance(detail, (list, tuple)) else (str(detail), None)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        offers = list(GRAPH_OFFERS[:4] if graph else RESULTS_OFFERS[:4])
+        if asked:
+            return Problem(406, f"a {form} query cannot be answered as {asked!r}", type="not-acceptable",
+                           available=offers)
+        what = "an RDF format" if graph else "a SPARQL results format"
+        return Problem(406, f"a {form} query is answered in {what}; the Accept header allows none",
+                       type="not-acceptable", available=offers)
     raise RuntimeError(f"SPARQL worker failure: {detail}")

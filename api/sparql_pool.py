@@ -146,7 +146,10 @@ class SparqlPool:
     """``workers`` processes answering SPARQL jobs; :meth:`run` is awaited from request handlers."""
 
     def __init__(self, data_path: str, prefixes: dict, *, workers: int = 2, timeout: float = 10.0,
-                 max_memory_mb: int = 2048, isolate: bool = True):
+                 max_memory_mb: int = 2048, isolate: bool = True, allow_unisolated: bool = False):
+        self.allow_unisolated = allow_unisolated
+        #: why SPARQL is off (the workers could not be isolated and that was not allowed), or None
+        self.refused: Optional[str] = None
         self.data_path = data_path
         self.timeout = timeout
         self.size = workers
@@ -167,6 +170,8 @@ class SparqlPool:
                 return
             if self._closed:
                 raise StoreUnavailable("the SPARQL endpoint is shut down")
+            if self.refused:
+                raise StoreUnavailable(self.refused)
             t = time.perf_counter()
             for w in self.workers:
                 w.start()
@@ -177,13 +182,27 @@ class SparqlPool:
                 for w in self.workers:
                     w.kill()
                 raise
+            info = self.workers[0].info
+            if not info.get("network_isolated"):
+                why = info.get("isolation_problem") or "unknown reason"
+                if not self.allow_unisolated:
+                    for w in self.workers:
+                        w.stop()
+                    self.refused = (f"SPARQL is off: its worker processes could not be cut off from the "
+                                    f"network ({why}), so a query that got past the SERVICE check could "
+                                    "reach other hosts; run crimegraph serve where network namespaces are "
+                                    "allowed, or pass --allow-unisolated-sparql to serve SPARQL anyway")
+                    log.warning("%s", self.refused)
+                    raise StoreUnavailable(self.refused)
+                log.warning("SPARQL workers are NOT isolated from the network (%s); serving SPARQL anyway "
+                            "because --allow-unisolated-sparql was given: only the SERVICE check stands "
+                            "between a query and other hosts", why)
             for w in self.workers:
                 self._idle.put(w)
             self._executor = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="sparql")
             self._started = True
             log.info("%d SPARQL worker(s) ready in %.1f s (%s quads each; network isolated: %s)",
-                     self.size, time.perf_counter() - t, self.workers[0].info.get("quads"),
-                     self.workers[0].info.get("network_isolated"))
+                     self.size, time.perf_counter() - t, info.get("quads"), info.get("network_isolated"))
 
     def close(self) -> None:
         with self._lock:
@@ -201,6 +220,7 @@ class SparqlPool:
             "ready": sum(1 for w in self.workers if w.alive),
             "started": self._started,
             "network_isolated": info.get("network_isolated"),
+            "refused": self.refused,
             "memory_limited": info.get("memory_limited"),
             "restarts": self.restarts,
             "served": self.served,
@@ -210,7 +230,10 @@ class SparqlPool:
     async def run(self, job: dict) -> tuple:
         """The reply to one job (see :func:`crimegraph.api.sparql_worker.run_job`), or a "busy" error."""
         if not self._started:
-            await asyncio.get_running_loop().run_in_executor(None, self.start)
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, self.start)
+            except StoreUnavailable as exc:
+                return ("error", "unavailable", str(exc))
         fut = self._executor.submit(self._execute, job, time.monotonic())
         return await asyncio.wrap_future(fut)
 

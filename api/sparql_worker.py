@@ -10,11 +10,19 @@ solutions (row cap or deadline); an ORDER BY or aggregate over one, which
 Oxigraph computes before yielding anything, is stopped by the kill, or by the
 address-space limit (``RLIMIT_AS``) if it runs out of memory first.
 
+Each query is parsed with rdflib's SPARQL grammar and checked
+(:func:`crimegraph.api.sparql_check.check_query`: no update, no ``SERVICE``)
+before Oxigraph sees it. The parse runs here, not in the server, because it can
+be slow (seconds for a query of tens of kilobytes) and deep: it counts against
+the query's time limit, and it runs in a thread with a large stack and a high
+recursion limit (rdflib's parser recurses per level and per triple pattern).
+
 On Linux the worker also moves into a network namespace of its own before it
 loads anything: no interface is up there, so no query can reach another host
-(``SERVICE`` is refused before it gets here anyway).
+even if the check let one through. The server refuses to start SPARQL when that
+fails (see :class:`crimegraph.api.sparql_pool.SparqlPool`).
 
-This module imports only the standard library and pyoxigraph.
+This module imports only the standard library, pyoxigraph and (for the check) rdflib.
 """
 
 from __future__ import annotations
@@ -27,10 +35,17 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 
 
-def isolate_network() -> bool:
-    """Leave the host's network: a new, empty network namespace. True if it worked."""
+#: stack of the thread that parses and runs queries, and its recursion limit (see the module docstring)
+JOB_STACK = 64 * 2**20
+JOB_RECURSION = 30_000
+
+
+def isolate_network() -> tuple[bool, str]:
+    """Leave the host's network: a new, empty network namespace. ``(True, "")`` if it worked,
+    else ``(False, why)``."""
     if not sys.platform.startswith("linux"):
-        return False
+        return False, f"network namespaces are a Linux feature; this is {sys.platform}"
+    why = "unshare() is not available"
     try:
         import ctypes
 
@@ -39,10 +54,11 @@ def isolate_network() -> bool:
         attempts.append(CLONE_NEWUSER | CLONE_NEWNET)
         for flags in attempts:
             if libc.unshare(flags) == 0:
-                return True
-    except (OSError, AttributeError):
-        pass
-    return False
+                return True, ""
+            why = f"unshare() of a network namespace failed: {os.strerror(ctypes.get_errno())}"
+    except (OSError, AttributeError) as exc:
+        why = f"unshare() could not be called: {exc}"
+    return False, why
 
 
 def limit_memory(max_mb: int) -> bool:
@@ -76,15 +92,18 @@ def watch_parent(parent: int) -> None:
 
 def worker_main(conn, data_path: str, prefixes: dict, max_memory_mb: int, isolate: bool) -> None:
     """The worker's loop: load the data, say ready, then answer jobs until the connection closes."""
-    isolated = isolate_network() if isolate else False
+    isolated, why = isolate_network() if isolate else (False, "isolation was not asked for")
     limited = limit_memory(max_memory_mb)
     watch_parent(os.getppid())
     try:
         import pyoxigraph as ox
 
+        from crimegraph.api.sparql_check import check_query
+
+        check_query("ASK {}")  # builds rdflib's grammar now, not during the first query
         store = ox.Store()
         store.bulk_load(path=data_path, format=ox.RdfFormat.N_QUADS)
-        conn.send(("ready", {"quads": len(store), "network_isolated": isolated,
+        conn.send(("ready", {"quads": len(store), "network_isolated": isolated, "isolation_problem": why,
                              "memory_limited": limited, "pid": os.getpid()}))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which gives up on this worker
         try:
@@ -92,6 +111,21 @@ def worker_main(conn, data_path: str, prefixes: dict, max_memory_mb: int, isolat
         except (OSError, ValueError):
             pass
         return
+    import threading
+
+    sys.setrecursionlimit(JOB_RECURSION)
+    threading.stack_size(JOB_STACK)
+    jobs = threading.Thread(target=serve_jobs, args=(conn, ox, store, prefixes, max_memory_mb), name="jobs",
+                            daemon=True)
+    jobs.start()
+    try:
+        jobs.join()
+    except KeyboardInterrupt:
+        return
+
+
+def serve_jobs(conn, ox, store, prefixes: dict, max_memory_mb: int) -> None:
+    """Answer jobs until the connection closes (in the thread with the large stack)."""
     while True:
         try:
             job = conn.recv()
@@ -124,11 +158,19 @@ _GRAPH_FORMATS = {
 
 def run_job(ox, store, job: dict, prefixes: dict):
     """Answer one job: ``("ok", media type, body, count)`` or ``("error", kind, detail)``."""
+    from crimegraph.api.sparql_check import Refused, check_query
     from crimegraph.api.sparql_results import MEDIA, LimitExceeded, bounded, write_boolean, write_solutions
 
     timeout = float(job["timeout"])
     deadline = time.monotonic() + timeout
     max_results = int(job["max_results"])
+    try:
+        form = check(check_query, job["query"], prefixes).form
+    except Refused as exc:
+        return ("error", exc.kind, exc.detail)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    if job.get("graph_format" if graph_form else "results_format") is None:
+        return ("error", "not-acceptable", (form, job.get("explicit_format")))
     kwargs = {}
     if job.get("default_graph"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
@@ -143,8 +185,8 @@ def run_job(ox, store, job: dict, prefixes: dict):
     try:
         if isinstance(result, ox.QuerySolutions):
             fmt = job.get("results_format")
-            if fmt is None:
-                return ("error", "not-acceptable", "results")
+            if fmt is None:  # pragma: no cover - refused above, from the parsed form
+                return ("error", "not-acceptable", (form, job.get("explicit_format")))
             variables = [v.value for v in result.variables]
             count = [0]
 
@@ -157,12 +199,12 @@ def run_job(ox, store, job: dict, prefixes: dict):
             return ("ok", MEDIA[fmt], body, count[0])
         if isinstance(result, ox.QueryBoolean):
             fmt = job.get("results_format")
-            if fmt is None:
-                return ("error", "not-acceptable", "results")
+            if fmt is None:  # pragma: no cover - refused above
+                return ("error", "not-acceptable", (form, job.get("explicit_format")))
             return ("ok", MEDIA[fmt], write_boolean(fmt, bool(result)), 1)
         fmt = job.get("graph_format")
-        if fmt is None:
-            return ("error", "not-acceptable", "graph")
+        if fmt is None:  # pragma: no cover - refused above
+            return ("error", "not-acceptable", (form, job.get("explicit_format")))
         triples = list(bounded(result, max_results, deadline, timeout))
         name, media = _GRAPH_FORMATS[fmt]
         fmt_obj = getattr(ox.RdfFormat, name)
@@ -175,6 +217,29 @@ def run_job(ox, store, job: dict, prefixes: dict):
         return ("error", exc.kind, exc.limit)
     except (OSError, ValueError, TypeError) as exc:
         return ("error", "query", str(exc))
+
+
+#: verdicts of recent checks, by query text (a client repeating a query is not parsed again)
+_CHECKED: dict = {}
+_CHECKED_MAX = 512
+
+
+def check(check_query, text: str, prefixes: dict):
+    """:func:`~crimegraph.api.sparql_check.check_query`, remembering recent verdicts."""
+    from crimegraph.api.sparql_check import Refused
+
+    hit = _CHECKED.get(text)
+    if hit is None:
+        try:
+            hit = check_query(text, prefixes)
+        except Refused as exc:
+            hit = exc
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[text] = hit
+    if isinstance(hit, Refused):
+        raise hit
+    return hit
 
 
 def main(argv=None) -> None:

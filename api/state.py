@@ -68,7 +68,9 @@ class ApiState:
         self.cache = LRU(settings.cache_size, max_bytes=budget * 3 // 4)
         self.maps = LRU(settings.map_cache_size)
         self.answers = LRU(settings.api_cache_size, max_bytes=budget // 4)
-        self.citers = _citers(self.dataset)
+        from crimegraph.queries.sources import citers
+
+        self.citers = citers(self.dataset.entities.values(), self.dataset.relations.values())
         self.example = _example(self.dataset)
         self.workdir = Path(tempfile.mkdtemp(prefix="crimegraph-api-"))
         os.chmod(self.workdir, 0o755)
@@ -81,7 +83,8 @@ class ApiState:
 
         self.sparql = SparqlPool(str(self.sparql_path), dict(self.vocab.prefixes),
                                  workers=settings.sparql_workers, timeout=settings.sparql_timeout,
-                                 max_memory_mb=settings.sparql_max_memory_mb)
+                                 max_memory_mb=settings.sparql_max_memory_mb,
+                                 allow_unisolated=settings.sparql_allow_unisolated)
         self.started = time.time()
         log.info("state ready in %.1f s: %d entities, %d relations, %d sources; base %s",
                  time.perf_counter() - t, self.counts["entities"], self.counts["relations"],
@@ -157,12 +160,12 @@ class ApiState:
 
                 load_formats()
                 name, _ = DUMPS[ext]
+                from crimegraph.atomic import atomic_file
+
                 path = self.workdir / f"dump.{ext}"
-                tmp = path.with_name(path.name + ".tmp")
                 t = time.perf_counter()
-                with open(tmp, "wb") as f:
+                with atomic_file(path) as f:
                     exporter(name).load()(self.dataset, f, {"base_iri": self.base})
-                tmp.replace(path)
                 log.info("wrote the %s dump in %.1f s", ext, time.perf_counter() - t)
                 self._dumps[ext] = path
         return path
@@ -180,18 +183,6 @@ class ApiState:
                 self.store.close()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
-
-
-def _citers(ds: Dataset) -> dict[str, tuple[list[str], list[str]]]:
-    """source id -> (ids of the relations citing it, ids of the entities citing it)."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for rid in sorted(ds.relations):
-        for s in dict.fromkeys(c.source for c in ds.relations[rid].citations):
-            out.setdefault(s, ([], []))[0].append(rid)
-    for eid in sorted(ds.entities):
-        for s in dict.fromkeys(c.source for c in ds.entities[eid].citations):
-            out.setdefault(s, ([], []))[1].append(eid)
-    return out
 
 
 def _example(ds: Dataset) -> Optional[str]:

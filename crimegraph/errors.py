@@ -32,6 +32,18 @@ class Issue:
         return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
 
 
+class SeedWarning(UserWarning):
+    """A warning about a seed file (:attr:`issue` says where); the data is still valid.
+
+    :func:`crimegraph.schema.loader.load_dataset` issues one per warning of the read
+    (Python's ``warnings``); the CLI prints them on stderr.
+    """
+
+    def __init__(self, issue: Issue):
+        super().__init__(str(issue))
+        self.issue = issue
+
+
 class DatasetInvalid(CrimegraphError):
     """The dataset has errors; nothing was loaded."""
 
@@ -58,6 +70,16 @@ class NotFound(CrimegraphError):
 
 class EntityNotFound(NotFound):
     what = "entity"
+
+
+class AmbiguousEntity(EntityNotFound):
+    """A name matches several entities and none clearly: the candidates, with their scores."""
+
+    def __init__(self, key: str, suggestions: Iterable[str] = ()):
+        super().__init__(key, suggestions)
+        self.args = (f"{key!r} matches more than one entity, none clearly; give the id, or more "
+                     "of the name. Candidates (score, id, name, what matched):\n"
+                     + "\n".join("  " + s for s in self.suggestions),)
 
 
 class RelationNotFound(NotFound):

@@ -24,7 +24,6 @@ import itertools
 import json
 import os
 import random
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -229,7 +228,8 @@ class _Generator:
             t = self.pick(_PLACE_TYPES)
             extra = ""
             if self.rng.random() < 0.3:
-                extra = f", coordinates: {{lat: {self.rng.uniform(-18, 0):.4f}, lon: {self.rng.uniform(-81, -68):.4f}}}"
+                extra = (f", coordinates: {{lat: {self.rng.uniform(-18, 0):.4f}, lon: {self.rng.uniform(-81, -68):.4f}}}"
+                         ", derived: {coordinates: \"synthetic: drawn at random in Peru's bounding box\"}")
             line = self._emit(t, f"{_PLACE_PREFIX[t]} {self.word()}", extra)
             self.place_parent[self.ids_by_type[t][-1]] = region_pool.draw()
             yield line
@@ -370,14 +370,16 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
 
 def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, seed: int = 0,
                     chunk: int = CHUNK, progress: Optional[Callable[[int], None]] = None,
-                    force: bool = False) -> SynthSummary:
+                    force: bool = False, mkdir: bool = False) -> SynthSummary:
     """Write a synthetic seed folder that ``crimegraph validate`` accepts.
 
     Parameters
     ----------
     out : path
         Folder to write; it must be empty or absent (``force`` replaces the YAML
-        files of an earlier run).
+        files of an earlier run and keeps anything else). It appears whole or not
+        at all: the files are written into a temporary folder beside it, which is
+        renamed into place at the end (:mod:`crimegraph.atomic`).
     entities, relations : int
         How many of each (exactly).
     seed : int
@@ -386,29 +388,42 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
         Items per file: ``entities/entities-0001.yaml``, ``relations/relations-0001.yaml`` …
     progress : callable, optional
         Called with the number of items just written.
+    mkdir : bool
+        Create the parent folders of ``out`` if they are missing (``force`` does too).
 
     Returns
     -------
     SynthSummary
     """
+    from crimegraph.atomic import atomic_folder
+
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            raise UsageError(f"{out} is not empty; choose another --out or pass --force to replace it")
-        for sub in ("entities", "relations"):
-            shutil.rmtree(out / sub, ignore_errors=True)
-        for f in out.glob("*.yaml"):
-            f.unlink()
-    out.mkdir(parents=True, exist_ok=True)
     gen = _Generator(entities, relations, seed)
     summary = SynthSummary(out=out, seed=seed)
+    with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_owned) as folder:
+        _write_files(folder, gen, summary, entities, relations, seed, chunk, progress)
+    summary.entities = {k.value: sum(len(gen.ids_by_type.get(t, [])) for t in TYPES_BY_KIND[k])
+                        for k in Kind}
+    summary.relations = dict(sorted(gen.rel_counts.items()))
+    degrees = sorted(gen.degree.get(i, 0) for i in gen.names)
+    summary.max_degree = degrees[-1] if degrees else 0
+    summary.median_degree = float(degrees[len(degrees) // 2]) if degrees else 0.0
+    return summary
+
+
+def _owned(entry: Path) -> bool:
+    """What ``--force`` replaces in an earlier run's folder: its YAML files and item folders."""
+    return entry.name in ("entities", "relations") or entry.suffix in (".yaml", ".yml")
+
+
+def _write_files(out: Path, gen: _Generator, summary: SynthSummary, entities: int, relations: int,
+                 seed: int, chunk: int, progress) -> None:
+    """Write the files into ``out`` (the folder being built)."""
 
     def write(rel: str, header: str, lines: list[str]) -> None:
         path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
         summary.files.append(rel)
         if progress:
             progress(len(lines))
@@ -428,10 +443,3 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
         write(f"entities/entities-{i:04d}.yaml", "entities:\n", lines)
     for i, lines in enumerate(_chunks(gen.relations(), chunk), 1):
         write(f"relations/relations-{i:04d}.yaml", "relations:\n", lines)
-    summary.entities = {k.value: sum(len(gen.ids_by_type.get(t, [])) for t in TYPES_BY_KIND[k])
-                        for k in Kind}
-    summary.relations = dict(sorted(gen.rel_counts.items()))
-    degrees = sorted(gen.degree.get(i, 0) for i in gen.names)
-    summary.max_degree = degrees[-1] if degrees else 0
-    summary.median_degree = float(degrees[len(degrees) // 2]) if degrees else 0.0
-    return summary

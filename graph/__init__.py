@@ -3,6 +3,6 @@
 from .base import Store
 from .registry import BACKENDS, open_store
 from .subgraph import Subgraph
-from .text import NameIndex, SearchHit, normalize
+from .text import SearchHit, normalize
 
-__all__ = ["BACKENDS", "NameIndex", "SearchHit", "Store", "Subgraph", "normalize", "open_store"]
+__all__ = ["BACKENDS", "SearchHit", "Store", "Subgraph", "normalize", "open_store"]

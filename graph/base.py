@@ -14,7 +14,7 @@ import datetime as dt
 from collections import deque
 from typing import Iterable, Iterator, Optional, Sequence
 
-from crimegraph.errors import EntityNotFound
+from crimegraph.errors import AmbiguousEntity, EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
 from crimegraph.schema.vocab import RELATION_TYPES
@@ -117,9 +117,35 @@ class Store(abc.ABC):
     def sources(self) -> Iterator[Source]:
         """Every source, ordered by id."""
 
-    @abc.abstractmethod
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
-        """Entities whose name or alias matches, case- and accent-insensitive, fuzzy for typos."""
+        """Entities matching ``text`` best first: names, aliases, descriptions, quotes, source titles.
+
+        Case- and accent-insensitive, stemmed (English and Spanish), forgiving typos;
+        every hit has a score and the reason it matched. Every backend answers
+        through the same :class:`~crimegraph.graph.search.SearchEngine`
+        (:meth:`search_engine`), so the answers and their order are the same on
+        every store.
+        """
+        return self.search_engine().search(text, limit=limit)
+
+    def search_engine(self):
+        """The store's :class:`~crimegraph.graph.search.SearchEngine`, built on first use.
+
+        Kept until the next :meth:`write` (which calls :meth:`_search_changed`).
+        """
+        engine = getattr(self, "_search_engine", None)
+        if engine is None:
+            from .search import SearchEngine, build_lock
+
+            with build_lock:  # threads of a server asking at once build it once
+                engine = getattr(self, "_search_engine", None)
+                if engine is None:
+                    engine = self._search_engine = SearchEngine.from_store(self)
+        return engine
+
+    def _search_changed(self) -> None:
+        """Forget the search index: the store's contents changed."""
+        self._search_engine = None
 
     def close(self) -> None:
         """Release connections; the default has nothing to release."""
@@ -138,24 +164,60 @@ class Store(abc.ABC):
         except EntityNotFound:
             return False
 
-    def resolve(self, ref: str) -> Entity:
-        """An entity by id, or by a name or alias that matches exactly (ignoring case and accents).
+    #: a search hit opens directly when it scores at least this and ``CLEAR_LEAD`` times the next one
+    STRONG_SCORE, CLEAR_LEAD = 20.0, 1.25
 
-        Raises :class:`EntityNotFound` with the closest names when nothing matches.
+    def resolve(self, ref: str) -> Entity:
+        """The entity a reference means: its id, or a name, alias or spelling that clearly matches one.
+
+        In order: the exact id; an entity whose *name* is exactly ``ref`` (as validation
+        stored it: NFC, without invisible characters, :mod:`crimegraph.schema.names`),
+        before another whose alias is; the only alias exactly ``ref``; a name, alias or
+        id equal to ``ref`` ignoring case, accents and punctuation (when only one entity
+        has it); the best search hit
+        when it scores at least :attr:`STRONG_SCORE` and :attr:`CLEAR_LEAD` times the
+        next. What was matched is recorded for the caller
+        (:mod:`crimegraph.graph.resolution`).
+
+        Raises
+        ------
+        EntityNotFound
+            Nothing matches (with close ids as ``suggestions``), or, as its subclass
+            :class:`~crimegraph.errors.AmbiguousEntity`, several match and none clearly
+            (the candidates, with their scores, as ``suggestions``).
         """
+        from crimegraph.schema.names import clean_name
+
+        from .resolution import Resolution, candidates_text, record
+
         try:
-            return self.entity(ref)
-        except EntityNotFound:
-            pass
+            e = self.entity(ref)
+            record(Resolution(ref, e.id, e.name, "id", e.id, 100.0, f"id '{e.id}'"))
+            return e
+        except EntityNotFound as exc:
+            missing = exc
         hits = self.search(ref, limit=5)
-        exact = [h for h in hits if h.match == "exact"]
-        if len({h.id for h in exact}) == 1:
-            return self.entity(exact[0].id)
-        if not exact and len(hits) >= 1 and hits[0].match == "prefix" and (
-                len(hits) == 1 or hits[1].match != "prefix"):
-            return self.entity(hits[0].id)
-        suggestions = [f"{h.id} ({h.name})" for h in hits[:5]]
-        raise EntityNotFound(ref, suggestions)
+        if not hits:
+            raise missing
+        exact_hits = [h for h in hits if h.exact]
+        exact = list(dict.fromkeys(h.id for h in exact_hits))
+        pick = None
+        text = clean_name(ref.strip())
+        for same in ([h for h in exact_hits if h.field == "name" and h.matched == text],
+                     [h for h in exact_hits if h.matched == text]):
+            if len({h.id for h in same}) == 1:
+                pick = same[0]
+                break
+        if pick is None and len(exact) == 1:
+            pick = next(h for h in hits if h.id == exact[0])
+        elif pick is None and not exact and hits and hits[0].score >= self.STRONG_SCORE and (
+                len(hits) == 1 or hits[0].score >= self.CLEAR_LEAD * hits[1].score):
+            pick = hits[0]
+        if pick is None:
+            raise AmbiguousEntity(ref, candidates_text(hits))
+        how = pick.field if pick.exact else "search"
+        record(Resolution(ref, pick.id, pick.name, how, pick.matched, pick.score, pick.reason))
+        return self.entity(pick.id)
 
     def counts(self) -> dict:
         """Counts by entity kind, entity type and relation type (same shape as Dataset.stats)."""

@@ -17,7 +17,6 @@ from crimegraph.schema.validate import close_matches
 
 from .base import DIRECTIONS, Store, check_types, take_neighbours
 from .subgraph import Subgraph
-from .text import NameIndex, SearchHit
 
 
 class MemoryStore(Store):
@@ -33,7 +32,7 @@ class MemoryStore(Store):
         self.graph = nx.MultiDiGraph()
         self._relations: dict[str, Relation] = {}
         self._sources: dict[str, Source] = {}
-        self._name_index: Optional[NameIndex] = NameIndex()
+        self._search_engine = None
         self._derived: dict[tuple, object] = {}
         self.meta = None
 
@@ -62,8 +61,9 @@ class MemoryStore(Store):
                 relations[r.id] = r
                 if progress:
                     progress(1)
-        # swap in; the name index is built on the first search
-        self.graph, self._relations, self._sources, self._name_index = g, relations, sources, None
+        # swap in; the search index is built on the first search
+        self.graph, self._relations, self._sources = g, relations, sources
+        self._search_changed()
         self._derived = {}
         self.meta = dataset.meta
 
@@ -82,16 +82,6 @@ class MemoryStore(Store):
             cache.pop(next(iter(cache)))
         return value
 
-    @property
-    def _index(self) -> NameIndex:
-        """The name and alias index, built on first use (loading need not wait for it)."""
-        index = self._name_index
-        if index is None:
-            index = NameIndex((i, d["entity"].name, d["entity"].names)
-                              for i, d in self.graph.nodes(data=True))
-            self._name_index = index
-        return index
-
     # ------------------------------------------------------------------ reads
     def entity(self, entity_id: str) -> Entity:
         try:
@@ -100,7 +90,7 @@ class MemoryStore(Store):
             raise EntityNotFound(entity_id, self._suggest(entity_id)) from None
 
     def _suggest(self, ref: str) -> list[str]:
-        hits = self._index.search(ref, limit=3)
+        hits = self.search(ref, limit=3)
         if hits:
             return [f"{h.id} ({h.name})" for h in hits]
         return close_matches(ref, self.graph.nodes)
@@ -136,7 +126,7 @@ class MemoryStore(Store):
                 raise EntityNotFound(entity, self._suggest(entity))
             rels = self._incident(entity, direction)
         out = [r for r in rels
-               if (types is None or r.type in types) and (as_of is None or r.valid_on(as_of))]
+               if (types is None or r.type in types) and (as_of is None or r.shown_on(as_of))]
         out.sort(key=lambda r: r.id)
         return out
 
@@ -168,7 +158,7 @@ class MemoryStore(Store):
     # dicts: no sorting, no copies, and no per-relation work when nothing is filtered.
     @staticmethod
     def _keep(r: Relation, types, as_of) -> bool:
-        return (types is None or r.type in types) and (as_of is None or r.valid_on(as_of))
+        return (types is None or r.type in types) and (as_of is None or r.shown_on(as_of))
 
     def adjacent(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
                  as_of: Optional[dt.date] = None) -> Iterator[tuple[str, Relation]]:
@@ -249,9 +239,6 @@ class MemoryStore(Store):
     def sources(self) -> Iterator[Source]:
         for i in sorted(self._sources):
             yield self._sources[i]
-
-    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
-        return self._index.search(text, limit=limit)
 
     def dataset(self) -> Dataset:
         return Dataset(

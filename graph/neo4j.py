@@ -32,6 +32,8 @@ from .neo4j_connect import Settings, connect, translate_errors
 from .neo4j_native import NativeQueries
 from .neo4j_cypher import (
     ENTITY_LABEL,
+    LOAD_COMPLETE,
+    LOAD_IN_PROGRESS,
     META_KEY,
     META_LABEL,
     SOURCE_LABEL,
@@ -44,12 +46,11 @@ from .neo4j_cypher import (
 )
 from .neo4j_writer import DEFAULT_BATCH_SIZE, Neo4jWriter
 from .subgraph import Subgraph
-from .text import NameIndex, SearchHit, normalize
 
 #: the ``RETURN`` part that every relation-reading statement ends with
 REL_COLUMNS = "type(r) AS t, startNode(r).id AS s, endNode(r).id AS o, properties(r) AS p"
-AS_OF = ("(r.since_start IS NULL OR r.since_start <= $day) "
-         "AND (r.until_end IS NULL OR r.until_end >= $day)")
+#: the as-of rule (schema/timing.py) on the precomputed window: shown (valid or reported) on $day
+AS_OF = "r.shown_from <= $day AND (r.shown_until IS NULL OR r.shown_until >= $day)"
 
 
 def _iso(day: Optional[dt.date]) -> Optional[str]:
@@ -93,6 +94,7 @@ class Neo4jStore(NativeQueries, Store):
         self._driver, self.server_version, self.edition = connect(self.settings)
         #: what the last :meth:`write` did (counts of rows created, updated, deleted)
         self.last_write: dict[str, int] = {}
+        self._load_status: Optional[dict] = None
 
     @property
     def uri(self) -> str:
@@ -141,12 +143,84 @@ class Neo4jStore(NativeQueries, Store):
     # ------------------------------------------------------------ write
     def write(self, dataset: Dataset, *, replace: bool = False, progress=None,
               batch_size: Optional[int] = None) -> None:
+        """Load ``dataset`` (see :mod:`.neo4j_writer`).
+
+        Raises
+        ------
+        StoreUnavailable
+            The server could not be used; when that happened halfway (the connection lost,
+            the server stopped), the message says so, what was committed, and that running
+            the same load again finishes it.
+        """
+        from neo4j import exceptions as ne
+
         writer = Neo4jWriter(self, batch_size or self.batch_size, progress)
-        with translate_errors(self.settings):
-            self.last_write = writer.write(dataset, replace=replace)
+        self._search_changed()
+        try:
+            with translate_errors(self.settings):
+                self.last_write = writer.write(dataset, replace=replace)
+        except (StoreUnavailable, ne.Neo4jError, ne.DriverError, OSError) as exc:
+            if not writer.marked:
+                raise
+            raise StoreUnavailable(self._stopped_message(writer, dataset, exc)) from None
+        self._load_status = None
+
+    def _stopped_message(self, writer: Neo4jWriter, dataset: Dataset, exc: BaseException) -> str:
+        from neo4j import exceptions as ne
+
+        lost = isinstance(exc, (ne.ServiceUnavailable, ne.SessionExpired, ne.IncompleteCommit, OSError,
+                                StoreUnavailable))
+        what = ("the connection to the server was lost (the server stopped, or the network failed)"
+                if lost else f"the server refused a batch ({' '.join(str(exc).split())[:200]})")
+        done = ", ".join(
+            f"{writer.committed[k] + writer.unchanged[k]:,} of {n:,} {k}"
+            for k, n in (("sources", len(dataset.sources)), ("entities", len(dataset.entities)),
+                         ("relations", len(dataset.relations))))
+        return (f"the load into Neo4j at {self.settings.uri} stopped halfway: {what}. In the store "
+                f"when it stopped: {done}; the store is marked as an unfinished load, and reads say so. "
+                "Run the same command again to finish the load (what is already there is kept or "
+                "updated, not duplicated).")
+
+    # ------------------------------------------------------------ load state
+    def load_status(self) -> dict:
+        """What the meta node says about the last load: ``state`` is ``complete``, ``in-progress``
+        (a load started and did not finish), ``unrecorded`` (crimegraph nodes, but no record of a
+        finished load: interrupted before loads were marked, or written by something else) or
+        ``empty``; with ``started``, ``fingerprint`` and the ``entities`` on the server."""
+        if getattr(self, "_load_status", None) is None:
+            (row,) = self._rows(
+                f"OPTIONAL MATCH (m:{META_LABEL} {{key: $key}}) "
+                f"CALL {{ MATCH (n:{ENTITY_LABEL}) RETURN count(n) AS e }} "
+                f"CALL {{ MATCH (s:{SOURCE_LABEL}) RETURN count(s) AS s }} "
+                "RETURN m IS NOT NULL, m.load_state, m.load_started, m.dataset_fp, e, s", key=META_KEY)
+            has_meta, state, started, fp, ents, srcs = row
+            if not has_meta:
+                state = "unrecorded" if ents or srcs else "empty"
+            elif state is None:
+                state = LOAD_COMPLETE  # written by a loader from before loads were marked: at its end
+            self._load_status = {"state": state, "started": started, "fingerprint": fp, "entities": ents}
+        return self._load_status
+
+    def load_problem(self) -> Optional[str]:
+        """Why the graph on the server cannot be trusted to be whole, or None when it can."""
+        st = self.load_status()
+        where = f"the Neo4j store at {self.settings.uri}"
+        if st["state"] == LOAD_IN_PROGRESS:
+            return (f"{where} holds an unfinished load (started {st['started']}, it never completed): "
+                    "answers may miss entities and relations; run `crimegraph load --store neo4j` "
+                    "with the same seeds again to finish it")
+        if st["state"] == "unrecorded":
+            return (f"{where} holds {st['entities']:,} crimegraph entities but no record of a finished "
+                    "load (an interrupted load, or data written by something else): answers may be "
+                    "incomplete; run `crimegraph load --store neo4j` (with --replace to rebuild it)")
+        if st["state"] == "empty":
+            return f"{where} is empty; load it with `crimegraph load --store neo4j`"
+        return None
 
     def clear(self) -> None:
         """Delete every crimegraph node and relationship (entities, sources, the meta node)."""
+        self._search_changed()
+        self._load_status = None
         with translate_errors(self.settings), self._session() as session:
             for label in (ENTITY_LABEL, SOURCE_LABEL, META_LABEL):
                 # CALL ... IN TRANSACTIONS needs an auto-commit transaction (session.run)
@@ -291,52 +365,9 @@ class Neo4jStore(NativeQueries, Store):
             yield source_from_props(p)
 
     # ------------------------------------------------------------ search
-    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
-        """Exact, prefix and substring matches in Cypher; the fuzzy fallback as the memory store's.
-
-        Names are stored normalised (``name_keys``), so the server compares
-        plain strings. When exact, prefix and substring matches give fewer than
-        ``limit`` hits, the fuzzy step (rapidfuzz's WRatio, which Cypher lacks)
-        runs over the names read from the server, in dataset order, with the
-        same :class:`~crimegraph.graph.text.NameIndex` as every other store.
-        """
-        q = normalize(text)
-        if not q or limit <= 0:
-            return []
-        rows = self._rows(
-            f"MATCH (n:{ENTITY_LABEL}) "
-            "WITH n, [i IN range(0, size(n.name_keys) - 1) WHERE n.name_keys[i] STARTS WITH $q "
-            "  OR ($long AND n.name_keys[i] CONTAINS $q)] AS hits "
-            "WHERE size(hits) > 0 "
-            "RETURN n.id, n.name, [i IN hits | [n.name_keys[i], n.name_key_names[i]]]",
-            q=q, long=len(q) >= 3)
-        best: dict[str, SearchHit] = {}
-        rank = {"exact": 0, "prefix": 1, "substring": 2}
-        for ident, display, keys in rows:
-            for key, original in keys:
-                if key == q:
-                    hit = SearchHit(ident, display, original, 100.0, "exact")
-                elif key.startswith(q):
-                    hit = SearchHit(ident, display, original, 90.0 + 10.0 * len(q) / len(key) - 0.01, "prefix")
-                else:
-                    hit = SearchHit(ident, display, original, 70.0 + 20.0 * len(q) / len(key), "substring")
-                old = best.get(ident)
-                if old is None or (rank[hit.match], -hit.score) < (rank[old.match], -old.score):
-                    best[ident] = hit
-        exact = [h for h in best.values() if h.match == "exact"]
-        if len(exact) >= limit:
-            hits = exact
-        elif len(best) >= limit:
-            hits = list(best.values())
-        else:
-            return self._name_index().search(text, limit=limit)
-        hits.sort(key=lambda h: (rank[h.match], -h.score, h.name, h.id))
-        return hits[:limit]
-
-    def _name_index(self) -> NameIndex:
-        rows = self._rows(f"MATCH (n:{ENTITY_LABEL}) RETURN n.id, n.name, n.aliases "
-                          "ORDER BY n.seq, n.id")
-        return NameIndex((i, name, [name, *(aliases or [])]) for i, name, aliases in rows)
+    # Store.search: the one engine, built from what this store reads back (entities,
+    # relations and sources in id order), kept until this store writes again. A
+    # server changed by another process is seen by the next store opened on it.
 
     # ------------------------------------------------------------ derived, native
     def counts(self) -> dict:

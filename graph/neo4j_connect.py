@@ -135,10 +135,30 @@ def translate_errors(settings: Settings):
                                "(starting or stopped); try again shortly") from None
 
 
+def quiet_driver_logs() -> None:
+    """Keep the driver's own log lines (retries, connection errors) off the user's terminal.
+
+    Python prints WARNING records of a logger nobody configured on stderr; the driver logs
+    one per retry while a server is gone ("Transaction failed and will be retried in …"),
+    for up to 30 s. Errors reach the user as one message instead (:func:`translate_errors`).
+    ``CRIMEGRAPH_DEBUG=1`` lets them through.
+    """
+    import logging
+
+    if os.environ.get("CRIMEGRAPH_DEBUG"):
+        return
+    logger = logging.getLogger("neo4j")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def connect(settings: Settings):
     """Open a driver, check connectivity and the server version. Returns ``(driver, version, edition)``."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import ConfigurationError
+
+    quiet_driver_logs()
 
     try:
         # notifications off: the server's hints (deprecations, unknown property keys

@@ -13,7 +13,7 @@ The data model in Neo4j
   ``external_ids_json``, ``citations_json``, ``citation_sources`` (source ids, one
   per citation), ``name_keys`` / ``name_key_names`` (normalised names and the name
   each came from, for search), ``seq`` (position in the dataset); places
-  ``lat, lon``; events ``date`` (as written), ``date_precision``, ``date_start``,
+  ``lat, lon`` and, for areas, ``radius_km`` and ``bbox`` ([west, south, east, north]); events ``date`` (as written), ``date_precision``, ``date_start``,
   ``date_end`` (ISO ``YYYY-MM-DD`` strings of its first and last day), ``figures_json``.
 * relationships typed ``RelationType.cypher_type`` (``OPERATES_IN``), stored once
   from subject to object (symmetric types are matched undirected). Properties:
@@ -26,6 +26,13 @@ The data model in Neo4j
   ids in citation order), ``citation_quotes`` and ``citation_pages`` (parallel
   lists, ``""`` where a citation has none), ``citations_json`` (the citations
   exactly), ``notes``.
+* entities and relationships alike: ``derived_json`` (the ``derived`` notes),
+  ``timing_json`` (the derived attestation and as-of window of
+  schema/timing.py, exactly) and ``shown_from`` / ``shown_until`` (ISO
+  ``YYYY-MM-DD``: the first and last day an as-of answer shows the item,
+  ``shown_from`` unset for an undated one): every as-of filter reads these two,
+  so the native answers follow the one rule; actors also ``founded``,
+  ``dissolved``, ``born``, ``died``, ``captured`` (as written).
 * a property that would hold nothing is not set: no ``None`` values, no empty
   ``aliases``, and no ``alias_langs``, ``citation_quotes`` or ``citation_pages``
   made only of ``""`` (Cypher reads a missing list as ``null``, and ``null[i]``
@@ -172,7 +179,7 @@ def _json(value: Any) -> Optional[str]:
 
 
 def name_keys(entity: Entity) -> tuple[list[str], list[str]]:
-    """Normalised names in :class:`~crimegraph.graph.text.NameIndex` order, and their originals."""
+    """The name, the aliases and the id, normalised (:func:`~crimegraph.graph.text.normalize`), and their originals."""
     keys: list[str] = []
     originals: list[str] = []
     for n in dict.fromkeys([*entity.names, entity.id]):
@@ -181,6 +188,38 @@ def name_keys(entity: Entity) -> tuple[list[str], list[str]]:
             keys.append(k)
             originals.append(n)
     return keys, originals
+
+
+#: lifetime fields of actors, stored as written
+LIFETIME_FIELDS = ("founded", "dissolved", "born", "died", "captured")
+_TIMING_JSON: dict = {}
+
+
+def timing_props(p: dict[str, Any], model) -> None:
+    """Add ``derived_json``, ``timing_json``, ``shown_from`` and ``shown_until`` to a property map."""
+    if model.derived:
+        p["derived_json"] = _json(model.derived)
+    t = model.timing
+    if t is None:
+        return
+    text = _TIMING_JSON.get(t)
+    if text is None:
+        text = _TIMING_JSON[t] = json.dumps({k: v for k, v in t.as_dict().items() if v is not None},
+                                            separators=(",", ":"))
+    p["timing_json"] = text
+    if t.start is not None:
+        p["shown_from"] = t.start.isoformat()
+    if t.end is not None:
+        p["shown_until"] = t.end.isoformat()
+
+
+def _timing_back(data: dict[str, Any], p: dict[str, Any]) -> None:
+    if p.get("derived_json"):
+        data["derived"] = json.loads(p["derived_json"])
+    if p.get("timing_json"):
+        from crimegraph.schema.timing import Timing
+
+        data["timing"] = Timing.from_dict(json.loads(p["timing_json"]))
 
 
 def entity_props(e: Entity, seq: int) -> dict[str, Any]:
@@ -205,6 +244,8 @@ def entity_props(e: Entity, seq: int) -> dict[str, Any]:
     if isinstance(e, Place) and e.coordinates is not None:
         p["lat"] = e.coordinates.lat
         p["lon"] = e.coordinates.lon
+        p["radius_km"] = e.coordinates.radius_km
+        p["bbox"] = list(e.coordinates.bbox) if e.coordinates.bbox is not None else None
     if isinstance(e, Event):
         if e.date is not None:
             p["date"] = e.date.value
@@ -213,6 +254,11 @@ def entity_props(e: Entity, seq: int) -> dict[str, Any]:
             p["date_end"] = e.date.end.isoformat()
         if e.figures is not None:
             p["figures_json"] = _json(e.figures.model_dump(exclude_none=True)) or "{}"
+    for f in LIFETIME_FIELDS:
+        d = getattr(e, f, None)
+        if d is not None:
+            p[f] = d.value
+    timing_props(p, e)
     return {k: v for k, v in p.items() if v is not None}
 
 
@@ -239,6 +285,7 @@ def relation_props(r: Relation) -> dict[str, Any]:
         p["until_end"] = r.until.end.isoformat()
     if r.notes is not None:
         p["notes"] = r.notes
+    timing_props(p, r)
     return p
 
 
@@ -260,8 +307,46 @@ def with_fingerprint(props: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def meta_props(meta: DatasetMeta, counts: dict[str, int]) -> dict[str, Any]:
-    return {"key": META_KEY, "meta_json": meta.model_dump_json(exclude_none=True), **counts}
+#: ``load_state`` of the meta node: a load marks it ``in-progress`` before its first write and
+#: ``complete`` (with the dataset's fingerprint) after its last; readers check it
+LOAD_IN_PROGRESS, LOAD_COMPLETE = "in-progress", "complete"
+
+
+class DatasetFingerprint:
+    """A hash of a whole graph as loaded, from the fingerprints (``fp``) of its rows, each kind in
+    dataset order (the same dataset loaded afresh, or bulk-imported from ``neo4j-csv``, gives the
+    same value).
+
+    >>> a, b = DatasetFingerprint(), DatasetFingerprint()
+    >>> a.add("entities", "01"); a.add("sources", "02")
+    >>> b.add("sources", "02"); b.add("entities", "01")
+    >>> a.hexdigest() == b.hexdigest()
+    True
+    """
+
+    KINDS = ("sources", "entities", "relations")
+
+    def __init__(self) -> None:
+        import hashlib
+
+        self._h = {k: hashlib.blake2b(digest_size=16) for k in self.KINDS}
+
+    def add(self, kind: str, fp: str) -> None:
+        self._h[kind].update(fp.encode("ascii"))
+
+    def hexdigest(self) -> str:
+        import hashlib
+
+        return hashlib.blake2b(b"".join(self._h[k].digest() for k in self.KINDS), digest_size=16).hexdigest()
+
+
+def meta_props(meta: DatasetMeta, counts: dict[str, int], fingerprint: Optional[str] = None) -> dict[str, Any]:
+    """The meta node of a finished load: the dataset header, the counts, ``load_state`` complete."""
+    props = {"key": META_KEY, "meta_json": meta.model_dump_json(exclude_none=True), **counts,
+             "load_state": LOAD_COMPLETE}
+    if fingerprint is not None:
+        props["dataset_fp"] = fingerprint
+    return props
 
 
 # ---------------------------------------------------------------- from Neo4j
@@ -288,10 +373,18 @@ def entity_from_props(p: dict[str, Any]) -> Entity:
         data["external_ids"] = json.loads(p["external_ids_json"])
     if p.get("lat") is not None:
         data["coordinates"] = {"lat": p["lat"], "lon": p["lon"]}
+        if p.get("radius_km") is not None:
+            data["coordinates"]["radius_km"] = p["radius_km"]
+        if p.get("bbox") is not None:
+            data["coordinates"]["bbox"] = list(p["bbox"])
     if p.get("date") is not None:
         data["date"] = _date_value(p["date"])
     if p.get("figures_json") is not None:
         data["figures"] = json.loads(p["figures_json"])
+    for f in LIFETIME_FIELDS:
+        if p.get(f) is not None:
+            data[f] = _date_value(p[f])
+    _timing_back(data, p)
     model = MODEL_BY_KIND[kind_of(p["type"])]
     return model.model_validate(data)
 
@@ -312,6 +405,7 @@ def relation_from_row(cypher_type: str, subject: str, object_: str, p: dict[str,
         data["until"] = _date_value(p["until"])
     if p.get("notes") is not None:
         data["notes"] = p["notes"]
+    _timing_back(data, p)
     return Relation.model_validate(data)
 
 

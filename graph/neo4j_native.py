@@ -32,8 +32,7 @@ from .neo4j_cypher import ENTITY_LABEL, SOURCE_LABEL, rel_pattern, source_from_p
 
 def as_of_on(var: str) -> str:
     """The as-of condition on relationship variable ``var`` (``$day`` an ISO day string)."""
-    return (f"({var}.since_start IS NULL OR {var}.since_start <= $day) "
-            f"AND ({var}.until_end IS NULL OR {var}.until_end >= $day)")
+    return f"{var}.shown_from <= $day AND ({var}.shown_until IS NULL OR {var}.shown_until >= $day)"
 
 
 def excerpt(entities: Iterable[Entity], relations: Iterable[Relation],
@@ -185,11 +184,18 @@ class NativeQueries:
         return links.generic(part, e.id, types, direction=direction, as_of=as_of, kind=kind,
                              other_kind=other_kind, question=question)
 
-    def native_timeline(self, entity: str, *, as_of=None):
-        from crimegraph.queries.timeline import timeline
+    def native_timeline(self, entity: str, *, as_of=None, related: bool = True):
+        """The entity's relations, and those of its factions, members and leaders (one level)."""
+        from crimegraph.queries.timeline import RELATED_THROUGH, timeline
 
         e = self.resolve(entity)
-        return timeline.generic(self._around(e, None, as_of), e.id, as_of=as_of)
+        rels = self._incident([e.id], None, as_of)[e.id]
+        if related:
+            through = sorted({r.subject for r in rels if r.type in RELATED_THROUGH and r.object == e.id})
+            if through:
+                more = self._incident(through, None, as_of)
+                rels = list({r.id: r for r in [*rels, *(r for i in through for r in more[i])]}.values())
+        return timeline.generic(self._excerpt_of(rels, {e.id: e}), e.id, as_of=as_of, related=related)
 
     def native_evidence(self, relation_id: str):
         from crimegraph.errors import RelationNotFound

@@ -19,13 +19,21 @@ A load runs in this order:
 4. relations deleted: with ``replace``, those whose id the new dataset no
    longer has; and those whose type or ends changed, which are then created again;
 5. with ``replace``: entities and sources the dataset no longer has are deleted;
-6. the ``(:CrimegraphMeta)`` node records the dataset header and the counts;
-7. the indexes that were left for after the rows (relationship ids on a first
-   load, the full-text index on names), each populated in one pass.
+6. the indexes that were left for after the rows (relationship ids on a first
+   load, the full-text index on names), each populated in one pass;
+7. the ``(:CrimegraphMeta)`` node records the dataset header, the counts, the
+   dataset's fingerprint and ``load_state: complete``.
 
 Each batch commits on its own (a load of 500k relations does not fit one
 transaction's memory); the dataset has been validated in full before the first
-batch, so a dataset with errors never writes anything.
+batch, so a dataset with errors never writes anything. Because a load can stop
+halfway (the server or the connection lost), the meta node is marked
+``load_state: in-progress`` before the first row is written, and ``complete``
+only after the last: every reader can tell a finished graph from a partial one
+(:meth:`crimegraph.graph.neo4j.Neo4jStore.load_problem`). Running the same load
+again finishes it: rows already written are found by the plan and kept or
+updated in place, never duplicated. :attr:`Neo4jWriter.committed` counts what
+was committed, for the message when a load stops.
 """
 
 from __future__ import annotations
@@ -42,7 +50,10 @@ from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES
 
 from .neo4j_cypher import (
     ENTITY_LABEL,
+    LOAD_IN_PROGRESS,
+    META_KEY,
     META_LABEL,
+    DatasetFingerprint,
     SOURCE_LABEL,
     TYPE_BY_CYPHER,
     entity_labels,
@@ -63,8 +74,9 @@ from .neo4j_cypher import (
 DEFAULT_BATCH_SIZE = 10000
 
 
-#: one statement of a transaction: (Cypher, rows, how many of the rows count for progress)
-Statement = tuple[str, list, int]
+#: one statement of a transaction: (Cypher, rows, how many of the rows count for progress,
+#: what the rows are: "sources", "entities", "relations" or "" for bookkeeping)
+Statement = tuple[str, list, int, str]
 
 
 class _Rows(list):
@@ -107,7 +119,7 @@ class Pipeline:
                 continue
             try:
                 self._run(item)
-                self._done.append(sum(n for _, _, n in item))
+                self._done.append(sum(n for _, _, n, _ in item))
             except BaseException as exc:  # re-raised in the main thread
                 self._error = exc
 
@@ -181,6 +193,12 @@ class Neo4jWriter:
         self.batch_size = max(1, int(batch_size))
         self.progress = progress
         self.stats: dict[str, int] = defaultdict(int)
+        #: rows committed so far, by kind (sources, entities, relations), and rows found unchanged
+        self.committed: dict[str, int] = defaultdict(int)
+        self.unchanged: dict[str, int] = defaultdict(int)
+        self._kind = ""
+        #: whether the meta node was marked in progress (a failure after that leaves a partial graph)
+        self.marked = False
 
     # ----------------------------------------------------------- helpers
     def _tick(self, sizes: Iterable[int]) -> None:
@@ -191,11 +209,14 @@ class Neo4jWriter:
 
     def _write_tx(self, statements: list[Statement]) -> None:
         def work(tx) -> None:
-            for query, rows, _ in statements:
+            for query, rows, _, _ in statements:
                 tx.run(query, rows=_Rows(rows)).consume()
 
         with self.store._session() as session:
             session.execute_write(work)
+        for _, _, n, kind in statements:  # committed
+            if kind:
+                self.committed[kind] += n
 
     def _batched(self, query: str, rows: list, count: bool = True) -> None:
         """Queue ``query`` over ``rows``: transactions are filled up to ``batch_size`` rows.
@@ -208,7 +229,7 @@ class Neo4jWriter:
         while i < len(rows):
             chunk = rows[i:i + self.batch_size - self._pending_rows]
             i += len(chunk)
-            self._pending.append((query, chunk, len(chunk) if count else 0))
+            self._pending.append((query, chunk, len(chunk) if count else 0, self._kind if count else ""))
             self._pending_rows += len(chunk)
             if self._pending_rows >= self.batch_size:
                 self._flush()
@@ -280,6 +301,16 @@ class Neo4jWriter:
             self.ensure_schema()
         self._pending: list[Statement] = []
         self._pending_rows = 0
+        self.fingerprint = DatasetFingerprint()
+        self.marked = True  # from here on, a failure leaves an unfinished load
+        # before the first row: a reader now knows the graph is being written
+        import datetime as dt
+
+        self.store._run(f"MERGE (m:{META_LABEL} {{key: $key}}) SET m.load_state = $state, "
+                        "m.load_started = $started, m.load_expected = $expected, m.dataset_fp = null",
+                        key=META_KEY, state=LOAD_IN_PROGRESS,
+                        started=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                        expected=[len(dataset.sources), len(dataset.entities), len(dataset.relations)])
         self._pipe = Pipeline(self._write_tx)
         try:
             with no_gc():  # rows: hundreds of thousands of dicts, in no cycle
@@ -289,21 +320,25 @@ class Neo4jWriter:
             self._pipe.close()  # on an error: stop the writer thread, raise the first error
         self.ensure_schema(deferred=True)  # relationship ids on a first load, full text
         counts = self.store._totals()
+        # after the last row: complete, with what was loaded
         self.store._run(f"MERGE (m:{META_LABEL} {{key: $props.key}}) SET m = $props",
-                        props=meta_props(dataset.meta, counts))
+                        props=meta_props(dataset.meta, counts, self.fingerprint.hexdigest()))
         return dict(self.stats)
 
     def _write(self, dataset: Dataset, replace: bool, old_ents, old_rels, old_srcs) -> None:
 
         # sources
+        self._kind = "sources"
         seq_of = _Sequencer(replace, {k: v[0] for k, v in old_srcs.items()})
         rows = []
         for s in dataset.sources.values():
             props = source_props(s)
             props["seq"] = seq_of(s.id)
             with_fingerprint(props)
+            self.fingerprint.add("sources", props["fp"])
             old = old_srcs.get(s.id)
             if old is not None and old[1] == props["fp"]:
+                self.unchanged["sources"] += 1
                 self._tick([1])
                 continue
             rows.append(props)
@@ -329,12 +364,15 @@ class Neo4jWriter:
             return (f"UNWIND $rows AS row MERGE (n:{ENTITY_LABEL} {{id: row.id}}) "
                     f"SET n = row SET n{entity_labels(etype)}")
 
+        self._kind = "entities"
         stream = _Streams(self._batched, self.batch_size)
         seq_of = _Sequencer(replace, {k: v[1] for k, v in old_ents.items()})
         for e in dataset.entities.values():
             old = old_ents.get(e.id)
             props = with_fingerprint(entity_props(e, seq_of(e.id)))
+            self.fingerprint.add("entities", props["fp"])
             if old is not None and old[0] == e.type and old[2] == props["fp"]:
+                self.unchanged["entities"] += 1
                 self._tick([1])
                 continue
             stream.put(entity_stmt(old is None, e.type), props)
@@ -353,6 +391,7 @@ class Neo4jWriter:
         def update_stmt(ctype: str) -> str:
             return f"UNWIND $rows AS row MATCH ()-[r:{ctype} {{id: row.id}}]->() SET r = row.p"
 
+        self._kind = "relations"
         stream = _Streams(self._batched, self.batch_size)
         doomed: dict[str, tuple[str, str, str]] = {}
         moved_rows: dict[str, list[dict]] = defaultdict(list)
@@ -365,6 +404,7 @@ class Neo4jWriter:
             props = relation_props(r)
             props["seq"] = seq_of(r.id)
             row = {"id": r.id, "s": r.subject, "o": r.object, "p": with_fingerprint(props)}
+            self.fingerprint.add("relations", props["fp"])
             if old is None:
                 counts["create"] += 1
                 stream.put(create_stmt(ctype), row)
@@ -393,6 +433,7 @@ class Neo4jWriter:
         self.stats["relations_created"] = counts["create"] + moved
         self.stats["relations_updated"] = counts["update"]
         self.stats["relations_unchanged"] = unchanged
+        self.unchanged["relations"] = unchanged
         self._tick([unchanged])
 
         if replace:

@@ -37,7 +37,6 @@ from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 from .base import DIRECTIONS, Store, check_types
-from .text import NameIndex, SearchHit
 
 try:
     import pyoxigraph as ox
@@ -78,7 +77,7 @@ class RdfStore(Store):
             base = detect_base(self._store)
         self.vocab = rdf_vocab(base)
         self._reader_cls = StoreReader
-        self._index: Optional[NameIndex] = None
+        self._search_engine = None
         self._meta: Optional[DatasetMeta] = None
 
     # ------------------------------------------------------------------ plumbing
@@ -147,15 +146,12 @@ class RdfStore(Store):
             del fresh
             self._store = None
             gc.collect()
-            old = self.path.with_name(self.path.name + ".old")
-            if old.exists():
-                shutil.rmtree(old)
-            if self.path.exists():
-                self.path.rename(old)
-            fresh_dir.rename(self.path)
+            from crimegraph.atomic import replace_folder
+
+            # in one step where the system can; else through PATH.old, which _open takes back
+            replace_folder(fresh_dir, self.path, aside=self.path.with_name(self.path.name + ".old"))
             self._store = self._open(self.path)
-            shutil.rmtree(old, ignore_errors=True)
-        self._index = NameIndex((e.id, e.name, e.names) for e in dataset.entities.values())
+        self._search_changed()
         self._meta = dataset.meta
 
     # ------------------------------------------------------------------ helpers
@@ -178,43 +174,8 @@ class RdfStore(Store):
         n = len(ns)
         return sorted(x.value[n:] for (x,) in rows)
 
-    @property
-    def index(self) -> NameIndex:
-        """The name index (built from the labels on first use)."""
-        if self._index is None:
-            ents = self._entity_labels()
-            self._index = NameIndex(ents)
-        return self._index
-
-    def _entity_labels(self) -> list[tuple[str, str, list[str]]]:
-        v = self.vocab
-        kinds = self._iri_values(v.kind_classes.values())
-        q = f"""SELECT ?x ?name ?alias ?xl ?form WHERE {{
-  ?x a ?k . VALUES ?k {{ {kinds} }} ?x <{v.expand('skos:prefLabel')}> ?name .
-  OPTIONAL {{ ?x <{v.expand('skosxl:altLabel')}> ?xl . ?xl <{v.expand('skosxl:literalForm')}> ?form }}
-  OPTIONAL {{ ?x <{v.expand('skos:altLabel')}> ?alias }}
-}}"""
-        from crimegraph.rdf.read import _index as order
-
-        names: dict[str, str] = {}
-        xl: dict[str, dict[str, str]] = {}
-        plain: dict[str, set[str]] = {}
-        for x, name, alias, xlnode, form in self._store.query(q):
-            i = x.value[len(v.id_ns):]
-            names[i] = name.value
-            if xlnode is not None:
-                xl.setdefault(i, {})[xlnode.value] = form.value
-            if alias is not None:
-                plain.setdefault(i, set()).add(alias.value)
-        out = []
-        for i in sorted(names):
-            ordered = [xl[i][k] for k in sorted(xl.get(i, {}), key=order)]
-            ordered += sorted(plain.get(i, set()) - set(ordered))
-            out.append((i, names[i], [names[i], *ordered]))
-        return out
-
     def _suggest(self, ref: str) -> list[str]:
-        hits = self.index.search(ref, limit=3)
+        hits = self.search(ref, limit=3)
         if hits:
             return [f"{h.id} ({h.name})" for h in hits]
         return close_matches(ref, self._ids_of_entities())
@@ -305,9 +266,10 @@ class RdfStore(Store):
             parts.append(f"{var} a <{v.Relation}> .")
         if as_of is not None:
             day = _date(as_of)
-            parts.append(f"OPTIONAL {{ {var} <{v.expand('cg:validFrom')}> ?vf }} "
-                         f"OPTIONAL {{ {var} <{v.expand('cg:validTo')}> ?vt }} "
-                         f"FILTER((!BOUND(?vf) || ?vf <= {day}) && (!BOUND(?vt) || ?vt >= {day}))")
+            # the as-of rule (schema/timing.py) on the precomputed window: shown on the day
+            parts.append(f"{var} <{v.expand('cg:shownFrom')}> ?sf . "
+                         f"OPTIONAL {{ {var} <{v.expand('cg:shownUntil')}> ?su }} "
+                         f"FILTER(?sf <= {day} && (!BOUND(?su) || ?su >= {day}))")
         return " ".join(parts)
 
     def source(self, source_id: str) -> Source:
@@ -320,9 +282,6 @@ class RdfStore(Store):
 
     def sources(self) -> Iterator[Source]:
         return iter([Source.model_validate(d) for d in self._reader().sources()])
-
-    def search(self, text: str, limit: int = 10) -> list[SearchHit]:
-        return self.index.search(text, limit=limit)
 
     # ------------------------------------------------------------------ derived, answered natively
     @property

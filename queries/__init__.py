@@ -15,19 +15,22 @@ store. A backend can answer any helper natively by defining
 """
 
 from .analytics import Broker, Brokers, Communities, Community, brokers, communities
+from .entity import EntityView, entity_view
 from .evidence import Evidence, evidence
 from .links import Link, Links, actors_in_economy, allies, economies_of, links, rivals
 from .neighbourhood import EgoNetwork, ego_network
 from .paths import Connections, Path, Step, connections
 from .places import PlaceActors, Presence, actors_in, places_within
 from .search import Results, search
+from .sources import SourceSupport, source_support
 from .timeline import Entry, Timeline, timeline
 from .view import AsOfView, as_of
 
 __all__ = [
     "AsOfView", "Broker", "Brokers", "Communities", "Community", "Connections", "EgoNetwork",
-    "Entry", "Evidence", "Link", "Links", "Path", "PlaceActors", "Presence", "Results", "Step",
+    "EntityView", "entity_view",
+    "Entry", "Evidence", "Link", "Links", "Path", "PlaceActors", "Presence", "Results", "SourceSupport", "Step",
     "Timeline", "actors_in", "actors_in_economy", "allies", "as_of", "brokers", "communities",
     "connections", "economies_of", "ego_network", "evidence", "links", "places_within", "rivals",
-    "search", "timeline",
+    "search", "source_support", "timeline",
 ]

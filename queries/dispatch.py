@@ -10,6 +10,11 @@ generic version, for example for a parameter it does not support natively.
 
 An :class:`~crimegraph.queries.view.AsOfView` is unwrapped first: the helper
 (and any native method) sees the underlying store and ``as_of=<the view's date>``.
+
+An as-of answer that lists relations (:attr:`~crimegraph.queries.answer.Answer.LISTS_LEFT_OUT`)
+also gets its :attr:`~crimegraph.queries.answer.Answer.left_out`: the helper is asked
+once more without the date, natively where the store can, and what that adds is
+listed with its state and reason. Written here once, it holds for every store.
 """
 
 from __future__ import annotations
@@ -28,17 +33,29 @@ def native(fn: F) -> F:
     name = fn.__name__
     takes_as_of = "as_of" in inspect.signature(fn).parameters
 
-    @functools.wraps(fn)
-    def helper(store, *args, **kwargs):
-        if takes_as_of:
-            kwargs["as_of"] = coerce_as_of(kwargs.get("as_of"))
-        store, kwargs = unwrap(store, kwargs, takes_as_of)
+    def call(store, args, kwargs):
         impl = getattr(store, "native_" + name, None)
         if impl is not None:
             result = impl(*args, **kwargs)
             if result is not NotImplemented:
                 return result
         return fn(store, *args, **kwargs)
+
+    @functools.wraps(fn)
+    def helper(store, *args, **kwargs):
+        if takes_as_of:
+            kwargs["as_of"] = coerce_as_of(kwargs.get("as_of"))
+        store, kwargs = unwrap(store, kwargs, takes_as_of)
+        result = call(store, args, kwargs)
+        day = kwargs.get("as_of") if takes_as_of else None
+        if day is not None and getattr(result, "LISTS_LEFT_OUT", False) and not result.left_out:
+            from .answer import left_out
+
+            undated = call(store, args, {**kwargs, "as_of": None})
+            names = {**undated._names(), **result._names()}
+            result.left_out = left_out(result.shown_relations(), undated.shown_relations(), day,
+                                       names, store.entity)
+        return result
 
     helper.generic = fn  # type: ignore[attr-defined]
     return helper  # type: ignore[return-value]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from crimegraph.errors import UsageError
@@ -11,8 +11,9 @@ from crimegraph.graph.base import check_types
 from crimegraph.graph.text import normalize
 from crimegraph.schema.models import Entity, Relation
 
+from .answer import Answer
 from .dispatch import native
-from .shapes import SourceBook, brief, cited_sources, iso, rel_dict, sentence
+from .shapes import TIME_COLUMNS, brief, cited_sources, iso, time_row
 
 
 @dataclass
@@ -29,15 +30,18 @@ class Link:
 
 
 @dataclass
-class Links:
+class Links(Answer):
     """The answer to "what are X's <relation>?": one :class:`Link` per relation, by name."""
 
     entity: Entity
     question: str
     links: list[Link]
     types: frozenset[str]
-    as_of: Optional[dt.date] = None
-    sources: SourceBook = field(default_factory=SourceBook)
+
+    LISTS_LEFT_OUT = True
+
+    def shown_relations(self):
+        return [lk.relation for lk in self.links]
 
     @property
     def entities(self) -> list[Entity]:
@@ -57,13 +61,14 @@ class Links:
             "results": [{
                 "entity": brief(lk.other),
                 "direction": lk.direction(self.entity.id),
-                "relation": rel_dict(lk.relation, self.sources, names, self.entity.id),
-                "sentence": sentence(lk.relation, names, self.sources),
+                "relation": self.rel(lk.relation, self.entity.id, names),
+                "sentence": self.say(lk.relation, names),
             } for lk in self.links],
+            "left_out": self.left_out_dict(),
         }
 
     columns = ["id", "name", "type", "relation_id", "relation_type", "direction", "since", "until",
-               "confidence", "sources"]
+               *TIME_COLUMNS, "confidence", "sources"]
 
     def rows(self) -> list[dict[str, Any]]:
         return [{
@@ -72,16 +77,16 @@ class Links:
             "direction": lk.direction(self.entity.id),
             "since": lk.relation.since.value if lk.relation.since else None,
             "until": lk.relation.until.value if lk.relation.until else None,
+            **time_row(lk.relation, self.as_of),
             "confidence": lk.relation.confidence.code,
             "sources": [c.source for c in lk.relation.citations],
         } for lk in self.links]
 
     def lines(self) -> list[str]:
         n, names = len(self.entities), self._names()
-        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
         what = _SINGULAR.get(self.question, self.question) if n == 1 else self.question
-        out = [f"{self.entity.name} ({self.entity.id}): {n} {what}{when}."]
-        out.extend(f"  {sentence(lk.relation, names, self.sources)}" for lk in self.links)
+        out = [f"{self.entity.name} ({self.entity.id}): {n} {what}{self.when()}."]
+        out.extend(f"  {self.say(lk.relation, names)}" for lk in self.links)
         return out
 
 
@@ -136,7 +141,8 @@ def links(store, entity: str, types: Iterable[str], *, direction: str = "both", 
     found.sort(key=lambda lk: (normalize(lk.other.name), lk.other.id,
                                lk.relation.since.start if lk.relation.since else dt.date.min,
                                lk.relation.id))
-    return Links(e, question, found, types, as_of, cited_sources(store, [lk.relation for lk in found]))
+    return Links(e, question, found, types, as_of=as_of,
+                 sources=cited_sources(store, [lk.relation for lk in found]))
 
 
 @native

@@ -10,13 +10,14 @@ from typing import Any, Iterable, Optional
 from crimegraph.graph.base import check_types
 from crimegraph.graph.subgraph import Subgraph
 
+from .answer import Answer
 from .dispatch import native
 from .params import check_positive
-from .shapes import SourceBook, brief, cited_sources, iso, rel_dict, sentence
+from .shapes import TIME_COLUMNS, brief, cited_sources, iso, time_row
 
 
 @dataclass
-class EgoNetwork(Subgraph):
+class EgoNetwork(Subgraph, Answer):
     """A :class:`~crimegraph.graph.subgraph.Subgraph` around :attr:`center`, ready to map or print.
 
     ``more`` counts, per entity, the neighbours left out by the cap ("and N more");
@@ -25,8 +26,12 @@ class EgoNetwork(Subgraph):
 
     center: str = ""
     depth: int = 1
-    as_of: Optional[dt.date] = None
     cap: Optional[int] = None
+
+    LISTS_LEFT_OUT = True
+
+    def shown_relations(self):
+        return list(self.relations.values())
 
     def distances(self) -> dict[str, int]:
         """Hops from the centre to each entity, within the subgraph."""
@@ -63,16 +68,18 @@ class EgoNetwork(Subgraph):
             "cap": self.cap,
             "entities": [{**brief(e), "distance": dist.get(i)} for i, e in
                          sorted(self.entities.items(), key=lambda kv: (dist.get(kv[0], 99), kv[0]))],
-            "relations": [rel_dict(r, self.sources, names) for r in self._ordered_relations()],
+            "relations": [self.rel(r, names=names) for r in self._ordered_relations()],
             "more": dict(sorted(self.more.items())),
+            "left_out": self.left_out_dict(),
         }
 
     columns = ["id", "type", "subject", "subject_name", "object", "object_name", "since", "until",
-               "confidence", "citations"]
+               *TIME_COLUMNS, "confidence", "citations"]
 
     def rows(self) -> list[dict[str, Any]]:
         names = self._names()
-        return [rel_dict(r, self.sources, names) for r in self._ordered_relations()]
+        return [{**self.rel(r, names=names), **time_row(r, self.as_of)}
+                for r in self._ordered_relations()]
 
     def lines(self) -> list[str]:
         c = self.entities[self.center]
@@ -83,7 +90,7 @@ class EgoNetwork(Subgraph):
                 + (f", as of {self.as_of.isoformat()}" if self.as_of else "") + ".")
         names = self._names()
         out = [head]
-        out.extend(f"  {sentence(r, names, self.sources)}" for r in self._ordered_relations())
+        out.extend(f"  {self.say(r, names)}" for r in self._ordered_relations())
         for i, n in sorted(self.more.items()):
             out.append(f"  … and {n} more neighbour{'s' if n != 1 else ''} of {names[i]} not shown "
                        f"(cap {self.cap} per entity)")

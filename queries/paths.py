@@ -11,9 +11,10 @@ from crimegraph.errors import UsageError
 from crimegraph.graph.base import PathLayers, check_types
 from crimegraph.schema.models import Entity, Relation
 
+from .answer import Answer
 from .dispatch import native
 from .params import check_positive
-from .shapes import SourceBook, brief, cited_sources, evidence_key, iso, rel_dict, sentence
+from .shapes import brief, cited_sources, evidence_key, iso
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Path:
 
 
 @dataclass
-class Connections:
+class Connections(Answer):
     """The answer to "how is A connected to B?": the best of the shortest paths, or none."""
 
     a: Entity
@@ -81,9 +82,7 @@ class Connections:
     max_hops: int
     paths: list[Path]
     total: int = 0
-    as_of: Optional[dt.date] = None
     types: Optional[frozenset[str]] = None
-    sources: SourceBook = field(default_factory=SourceBook)
     avoid: list[Entity] = field(default_factory=list)
 
     @property
@@ -146,8 +145,8 @@ class Connections:
                     "to": brief(s.to_entity),
                     "type": s.relation.type,
                     "direction": s.direction,
-                    "relation": rel_dict(s.relation, self.sources, names, s.from_entity.id),
-                    "sentence": sentence(s.relation, names, self.sources),
+                    "relation": self.rel(s.relation, s.from_entity.id, names),
+                    "sentence": self.say(s.relation, names),
                     "other_relations": [r.id for r in s.others],
                 } for s in p.steps],
             } for i, p in enumerate(self.paths, 1)],
@@ -186,7 +185,7 @@ class Connections:
             out.append(f"  confidence {p.confidence:.2f} (weakest step {p.weakest}); "
                        f"{n} source{'s' if n != 1 else ''}")
             for j, s in enumerate(p.steps, 1):
-                out.append(f"  {j}. {sentence(s.relation, names, self.sources)}")
+                out.append(f"  {j}. {self.say(s.relation, names)}")
                 if s.others:
                     out.append(f"     (also: {', '.join(r.id for r in s.others)})")
         return out
@@ -259,7 +258,7 @@ def connections(store, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=N
     layers = store.shortest_path_links(ea.id, eb.id, max_hops=max_hops, types=types, as_of=as_of,
                                        avoid=[e.id for e in avoided])
     if not layers:
-        return Connections(ea, eb, max_hops, [], 0, as_of, types, avoid=avoided)
+        return Connections(ea, eb, max_hops, [], 0, types, avoided, as_of=as_of)
     ranked, total = rank_paths(layers, ea.id, eb.id, k)
     cache: dict[str, Entity] = {ea.id: ea, eb.id: eb}
 
@@ -272,8 +271,8 @@ def connections(store, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=N
                    for u, v, rels in zip(nodes, nodes[1:], steps)])
              for nodes, steps in ranked]
     used = [r for p in paths for s in p.steps for r in (s.relation,)]
-    return Connections(ea, eb, max_hops, paths, total, as_of, types, cited_sources(store, used),
-                       avoided)
+    return Connections(ea, eb, max_hops, paths, total, types, avoided, as_of=as_of,
+                       sources=cited_sources(store, used))
 
 
 def rank_paths(layers: PathLayers, a: str, b: str,

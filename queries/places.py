@@ -12,8 +12,9 @@ from crimegraph.graph.base import check_types
 from crimegraph.graph.text import normalize
 from crimegraph.schema.models import Entity, Relation
 
+from .answer import Answer
 from .dispatch import native
-from .shapes import SourceBook, brief, cited_sources, iso, rel_dict, sentence
+from .shapes import TIME_COLUMNS, brief, cited_sources, iso, time_row
 
 
 @dataclass
@@ -31,15 +32,18 @@ class Presence:
 
 
 @dataclass
-class PlaceActors:
+class PlaceActors(Answer):
     """The actors of a place and of every place inside it (``located_in``, followed down)."""
 
     place: Entity
     presences: list[Presence]
     places: list[str]
-    as_of: Optional[dt.date] = None
-    sources: SourceBook = field(default_factory=SourceBook)
     names: dict[str, str] = field(default_factory=dict)
+
+    LISTS_LEFT_OUT = True
+
+    def shown_relations(self):
+        return [p.relation for p in self.presences]
 
     @property
     def actors(self) -> list[Entity]:
@@ -64,13 +68,14 @@ class PlaceActors:
                 "actor": brief(p.actor),
                 "place": brief(p.place),
                 "within": p.within,
-                "relation": rel_dict(p.relation, self.sources, names),
-                "sentence": sentence(p.relation, names, self.sources),
+                "relation": self.rel(p.relation, names=names),
+                "sentence": self.say(p.relation, names),
             } for p in self.presences],
+            "left_out": self.left_out_dict(),
         }
 
     columns = ["actor_id", "actor_name", "actor_type", "relation_id", "type", "place_id",
-               "place_name", "within", "since", "until", "confidence", "sources"]
+               "place_name", "within", "since", "until", *TIME_COLUMNS, "confidence", "sources"]
 
     def rows(self) -> list[dict[str, Any]]:
         return [{
@@ -79,18 +84,18 @@ class PlaceActors:
             "place_id": p.place.id, "place_name": p.place.name, "within": " > ".join(p.within),
             "since": p.relation.since.value if p.relation.since else None,
             "until": p.relation.until.value if p.relation.until else None,
+            **time_row(p.relation, self.as_of),
             "confidence": p.relation.confidence.code,
             "sources": [c.source for c in p.relation.citations],
         } for p in self.presences]
 
     def lines(self) -> list[str]:
         n, names = len(self.actors), self._names()
-        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
         out = [f"{n} actor{'s' if n != 1 else ''} in {self.place.name} ({self.place.id}) or a "
-               f"place inside it{when} ({len(self.places)} place{'s' if len(self.places) != 1 else ''} searched)."]
+               f"place inside it{self.when()} ({len(self.places)} place{'s' if len(self.places) != 1 else ''} searched)."]
         for p in self.presences:
             via = f" [in {' › '.join(names.get(i, i) for i in p.within)}]" if len(p.within) > 1 else ""
-            out.append(f"  {sentence(p.relation, names, self.sources)}{via}")
+            out.append(f"  {self.say(p.relation, names)}{via}")
         return out
 
 
@@ -177,9 +182,8 @@ def actors_in(store, place: str, *, as_of=None,
     for x in presences:
         for i in x.within:
             ent(i)
-    return PlaceActors(p, presences, list(chains), as_of,
-                       cited_sources(store, [x.relation for x in presences]),
-                       {i: e.name for i, e in cache.items()})
+    return PlaceActors(p, presences, list(chains), {i: e.name for i, e in cache.items()},
+                       as_of=as_of, sources=cited_sources(store, [x.relation for x in presences]))
 
 
 def _a(noun: str) -> str:

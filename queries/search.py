@@ -1,4 +1,4 @@
-"""``search(text)``: entities by name or alias, ignoring case and accents, forgiving typos."""
+"""``search(text)``: entities by name, alias, description, quote or source title, each hit with its reason."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ class Results:
 
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.text,
-                "results": [{**brief(e), "matched": h.matched, "match": h.match,
-                             "score": round(h.score, 1)} for h, e in self.hits]}
+                "results": [{**brief(e), "matched": h.matched, "match": h.match, "field": h.field,
+                             "score": round(h.score, 1), "reason": h.reason} for h, e in self.hits]}
 
-    columns = ["id", "name", "type", "kind", "matched", "match", "score"]
+    columns = ["id", "name", "type", "kind", "matched", "match", "score", "field", "reason"]
 
     def rows(self) -> list[dict[str, Any]]:
         return self.as_dict()["results"]
@@ -34,19 +34,19 @@ class Results:
     def lines(self) -> list[str]:
         if not self.hits:
             return [f"nothing matches {self.text!r}"]
-        out = []
-        for h, e in self.hits:
-            via = f" (matched {h.matched!r}, {h.match})" if h.match != "exact" or h.matched != e.name else ""
-            out.append(f"{e.id}: {e.name} — {e.type_label}{via}")
-        return out
+        return [f"{h.score:5.1f}  {e.id}: {e.name} — {e.type_label}; {h.reason}"
+                + ("" if h.match in ("exact", "word") else f" [{h.match}]") for h, e in self.hits]
 
 
 @native
 def search(store, text: str, *, limit: int = 10, kinds: Optional[Iterable[str]] = None) -> Results:
-    """Entities whose name or alias matches ``text``: exact, prefix, substring, then fuzzy.
+    """Entities matching ``text``, best first: names, aliases, ids, types, descriptions, quotes, sources.
 
-    Matching ignores case and accents (``"apurimac"`` finds "Apurímac") and
-    forgives typos (``"Tren de Aragwa"`` finds Tren de Aragua).
+    Matching ignores case and accents (``"apurimac"`` finds "Apurímac"), stems
+    English and Spanish words, and forgives typos (``"Tren de Aragwa"`` finds Tren
+    de Aragua); each hit has a score (100: an exact name) and the reason it
+    matched. The ranking is :class:`crimegraph.graph.search.SearchEngine`'s, the
+    same on every store and in the maps.
 
     Parameters
     ----------
@@ -71,8 +71,10 @@ def search(store, text: str, *, limit: int = 10, kinds: Optional[Iterable[str]] 
     >>> store = crimegraph.open_store()
     >>> search(store, "Tren de Aragwa").hits[0][1].id
     'tren-de-aragua'
-    >>> search(store, "SENDERO luminoso").hits[0][1].id
-    'shining-path'
+    >>> search(store, "SENDERO luminoso").hits[0][0].reason
+    "alias 'Sendero Luminoso' (es)"
+    >>> search(store, "frogs", kinds=["economy"]).hits[0][1].id
+    'wildlife-trafficking'
     """
     if limit < 1:
         raise UsageError(f"limit must be at least 1, got {limit}")
@@ -83,10 +85,5 @@ def search(store, text: str, *, limit: int = 10, kinds: Optional[Iterable[str]] 
         if unknown:
             raise UsageError(f"unknown kind(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(k.value for k in Kind)}")
-    hits = store.search(text, limit=limit if wanted is None else limit * 5)
-    out = []
-    for h in hits:
-        e = store.entity(h.id)
-        if wanted is None or e.kind.value in wanted:
-            out.append((h, e))
-    return Results(text, out[:limit])
+    hits = store.search_engine().search(text, limit=limit, kinds=wanted)
+    return Results(text, [(h, store.entity(h.id)) for h in hits])

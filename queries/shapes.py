@@ -44,15 +44,15 @@ def brief(e: Entity) -> dict[str, Any]:
 
 
 def rel_dict(r: Relation, sources: SourceBook, names: Mapping[str, str],
-             perspective: Optional[str] = None) -> dict[str, Any]:
+             perspective: Optional[str] = None, *, as_of=None) -> dict[str, Any]:
     """:func:`crimegraph.serialize.relation_dict` with sources resolved from the book."""
-    return relation_dict(r, sources, names=dict(names), perspective=perspective)
+    return relation_dict(r, sources, names=dict(names), perspective=perspective, as_of=as_of)
 
 
 def sentence(r: Relation, names: Mapping[str, str], sources: SourceBook, *,
-             quotes: bool = False) -> str:
+             quotes: bool = False, as_of=None) -> str:
     """:func:`crimegraph.serialize.relation_sentence`: ``A —operates in→ B (since 1999; …)``."""
-    return relation_sentence(r, dict(names), sources, quotes=quotes)
+    return relation_sentence(r, dict(names), sources, quotes=quotes, as_of=as_of)
 
 
 def evidence_key(r: Relation) -> tuple:
@@ -70,3 +70,17 @@ _PLURALS = {"economy": "economies", "entity": "entities", "ally": "allies", "com
 def plural(word: str, n: int) -> str:
     """``"economy"`` with a count: ``1 economy``, ``3 economies``."""
     return f"{n} {word if n == 1 else _PLURALS.get(word, word + 's')}"
+
+
+#: CSV columns of an item's derived time (:func:`time_row`)
+TIME_COLUMNS = ["state", "first_reported", "last_reported"]
+
+
+def time_row(item, as_of=None) -> dict[str, Any]:
+    """The state on ``as_of`` (empty without one) and the attestation of an item, for CSV."""
+    from crimegraph.schema.timing import state
+
+    t = item.timing
+    return {"state": state(t, as_of) if as_of is not None else None,
+            "first_reported": t.first.value if t is not None and t.first else None,
+            "last_reported": t.last.value if t is not None and t.last else None}

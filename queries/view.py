@@ -64,7 +64,7 @@ class AsOfView(Store):
                   as_of: Optional[dt.date] = None) -> list[Relation]:
         day, refilter = self._day(as_of)
         rels = self.store.relations(entity, direction=direction, types=types, as_of=day)
-        return [r for r in rels if r.valid_on(self.date)] if refilter else rels
+        return [r for r in rels if r.shown_on(self.date)] if refilter else rels
 
     def source(self, source_id: str) -> Source:
         return self.store.source(source_id)
@@ -74,6 +74,9 @@ class AsOfView(Store):
 
     def search(self, text: str, limit: int = 10) -> list[SearchHit]:
         return self.store.search(text, limit=limit)
+
+    def search_engine(self):
+        return self.store.search_engine()
 
     def resolve(self, ref: str) -> Entity:
         return self.store.resolve(ref)
@@ -110,7 +113,7 @@ class AsOfView(Store):
     def adjacent(self, entity_id: str, *, types=None, as_of: Optional[dt.date] = None):
         day, refilter = self._day(as_of)
         pairs = self.store.adjacent(entity_id, types=types, as_of=day)
-        return ((o, r) for o, r in pairs if r.valid_on(self.date)) if refilter else pairs
+        return ((o, r) for o, r in pairs if r.shown_on(self.date)) if refilter else pairs
 
     def neighbour_ids(self, entity_id: str, *, types=None, as_of: Optional[dt.date] = None):
         day, refilter = self._day(as_of)
@@ -121,7 +124,7 @@ class AsOfView(Store):
     def links_between(self, a: str, b: str, *, types=None, as_of: Optional[dt.date] = None):
         day, refilter = self._day(as_of)
         rels = self.store.links_between(a, b, types=types, as_of=day)
-        return [r for r in rels if r.valid_on(self.date)] if refilter else rels
+        return [r for r in rels if r.shown_on(self.date)] if refilter else rels
 
     def degree_hint(self, entity_id: str) -> int:
         return self.store.degree_hint(entity_id)
@@ -167,7 +170,7 @@ def as_of(store: Store, date) -> AsOfView:
     >>> view = as_of(store, 2016)
     >>> view.date.isoformat()
     '2016-12-31'
-    >>> all(r.valid_on(view.date) for r in view.relations("shining-path"))
+    >>> all(r.shown_on(view.date) for r in view.relations("shining-path"))
     True
     """
     return AsOfView(store, date)

@@ -27,6 +27,8 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     relations: dict[str, Relation] = field(default_factory=dict)
+    #: problems that do not make the dataset invalid (places without coordinates)
+    warnings: list = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.entities) + len(self.relations) + len(self.sources)

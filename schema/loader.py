@@ -15,27 +15,48 @@ values shared between models) and its raw items dropped, so that a large seed
 folder never holds all its models in their expanded form, nor the parsed YAML
 of more than one file; the text of each file is kept, compressed, only to
 point at errors.
+
+Hostile or broken files give located errors, never a crash: the bytes must be
+UTF-8 (a UTF-16 or binary file is named as such, at the first byte that is not
+UTF-8 text); a character YAML forbids (a NUL byte) is reported at its line and
+column; a key repeated in one mapping (two ``entities:`` sections, a second
+``id:`` in an item) is an error at the second key, where YAML would silently keep
+only the last; nesting deeper than :data:`MAX_DEPTH` is refused before the
+composer's recursion could overflow; a value YAML reads as an impossible
+timestamp (``2023-02-30``) stays text, for the schema to reject where it stands.
+
+Besides errors, reading gives *warnings* (:attr:`SeedsRead.warnings`): things the
+loader fixed or skipped but that the maintainer should see, each at
+``file:line:col`` (a name whose invisible characters were removed, a symbolic
+link loop that was not followed). ``crimegraph validate`` lists them; every other
+command gets them from :func:`load_dataset` as :class:`SeedWarning` warnings,
+which the CLI prints on stderr. Warnings never make a dataset invalid.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
+import warnings
 import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
-from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.events import SequenceEndEvent
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import MappingEndEvent, SequenceEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from ..errors import DatasetInvalid, Issue, UsageError
+from ..errors import DatasetInvalid, Issue, SeedWarning, UsageError
 from .compact import Compactor, settle
 from .dataset import Dataset
 from .models import AnyEntity, DatasetMeta, Relation, Source
+from .names import change as name_change, clean_name
 from .validate import Located, check_dataset, format_pydantic_error
 
 try:  # the C loader is much faster; fall back with the same behaviour
@@ -83,13 +104,110 @@ def default_seeds() -> Path:
     return PERU
 
 
-def seed_files(path: Path) -> list[Path]:
-    """The YAML files of a seed folder, in a stable order (or the one file given)."""
+def seed_files(path: Path, skipped: Optional[list[tuple[Path, str]]] = None) -> list[Path]:
+    """The YAML files of a seed folder, in a stable order (or the one file given).
+
+    Linked folders are followed, each folder and file read once: a symbolic link
+    loop, a link to a folder or file already read, and a link to nothing are
+    skipped, and each one is added to ``skipped`` as ``(path, reason)``.
+    """
+    path = Path(path)
     if path.is_file():
         return [path]
     if not path.exists():
+        if path.is_symlink():
+            raise UsageError(f"seed folder not found: {path} is a symbolic link to nothing "
+                             f"({os.readlink(path)})")
         raise UsageError(f"seed folder not found: {path}")
-    return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not path.is_dir():
+        raise UsageError(f"not a seed folder or file: {path}")
+    seen: dict[tuple[int, int], Path] = {}
+
+    def skip(p: Path, why: str) -> None:
+        if skipped is not None:
+            skipped.append((p, why))
+
+    def visit(folder: Path) -> None:
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            skip(folder, _link_problem(folder, exc))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            skip(folder, f"a link to a folder already read ({_display_link(seen[key])}); not read twice"
+                 if folder.is_symlink() else "already read")
+            return
+        seen[key] = folder
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            skip(folder, f"cannot list this folder ({(exc.strerror or str(exc)).lower()})")
+            return
+        folders = []
+        for p in entries:
+            is_link = p.is_symlink()
+            try:
+                st = p.stat()
+            except OSError as exc:
+                if p.suffix in (".yaml", ".yml") or is_link:
+                    skip(p, _link_problem(p, exc))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                folders.append((is_link, p))
+            elif p.suffix in (".yaml", ".yml") and stat.S_ISREG(st.st_mode):
+                files.setdefault((st.st_dev, st.st_ino), []).append((is_link, p))
+        # real folders before linked ones, so that a link to a folder of the tree is the one skipped
+        for _, p in sorted(folders, key=lambda f: f[0]):
+            visit(p)
+
+    files: dict[tuple[int, int], list[tuple[bool, Path]]] = {}
+    visit(path)
+    out = []
+    for names in files.values():
+        names.sort()  # the file itself before links to it
+        out.append(names[0][1])
+        for _, p in names[1:]:
+            skip(p, f"the same file as {_display_link(names[0][1])}; read once")
+    return sorted(out)
+
+
+def _link_problem(p: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop; not followed"
+    if exc.errno == errno.ENOENT and p.is_symlink():
+        return f"a symbolic link to nothing ({os.readlink(p)})"
+    return f"cannot read it ({(exc.strerror or str(exc)).lower()})"
+
+
+class SeedsRead(tuple):
+    """What :func:`read_seeds` returns: ``(dataset, issues)``, and the :attr:`warnings`.
+
+    It unpacks as the pair (``dataset, issues = read_seeds(path)``); ``dataset``
+    is ``None`` when there are issues (errors). ``warnings`` (a list of
+    :class:`~crimegraph.errors.Issue`) never make the dataset invalid. Those also
+    in :attr:`quality` are notes on the data's completeness (a place without
+    coordinates, a relation dated outside a lifetime): ``validate`` lists them,
+    other commands do not repeat them on every run.
+    """
+
+    warnings: list[Issue]
+    quality: frozenset
+
+    def __new__(cls, dataset: Optional[Dataset], issues: list[Issue], warnings: Iterable[Issue] = (),
+                quality: Iterable[Issue] = ()):
+        self = super().__new__(cls, (dataset, issues))
+        self.warnings = sorted(set(warnings))
+        self.quality = frozenset(quality)
+        return self
+
+    @property
+    def dataset(self) -> Optional[Dataset]:
+        return self[0]
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self[1]
 
 
 class _Built(Node):
@@ -120,9 +238,14 @@ class _SectionLoader(Composer, _Parser, SafeConstructor, Resolver):
         Resolver.__init__(self)
         self._depth = 0
         self._section_list = False
+        #: (first key node, repeated key node) of every key given twice in one mapping
+        self.duplicates: list[tuple[Node, Node]] = []
 
     def compose_node(self, parent, index):
         self._depth += 1
+        if self._depth > MAX_DEPTH:  # the composer recurses per level: stop long before Python's limit
+            raise ComposerError(None, None, f"the data nests more than {MAX_DEPTH} levels deep",
+                                self.peek_event().start_mark)
         # the value (index: its key node) of a section key of the top-level mapping
         self._section_list = (self._depth == 2 and isinstance(parent, MappingNode)
                               and isinstance(index, ScalarNode) and index.value in _STREAMED)
@@ -152,6 +275,48 @@ class _SectionLoader(Composer, _Parser, SafeConstructor, Resolver):
         node.end_mark = self.get_event().end_mark
         return node
 
+    def compose_mapping_node(self, anchor):
+        """Composer.compose_mapping_node, noting every key given twice (YAML keeps only the last)."""
+        start_event = self.get_event()
+        tag = start_event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(MappingNode, None, start_event.implicit)
+        node = MappingNode(tag, [], start_event.start_mark, None, flow_style=start_event.flow_style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        seen: dict[Any, Node] = {}
+        while not self.check_event(MappingEndEvent):
+            key = self.compose_node(node, None)
+            value = self.compose_node(node, key)
+            if type(key) is ScalarNode and key.tag != _MERGE:
+                ident = key.value if key.tag == _STR else self._key_value(key)
+                if ident is not _UNKNOWN:
+                    first = seen.get(ident)
+                    if first is not None:
+                        self.duplicates.append((first, key))
+                    else:
+                        seen[ident] = key
+            node.value.append((key, value))
+        node.end_mark = self.get_event().end_mark
+        return node
+
+    def _key_value(self, key: ScalarNode) -> Any:
+        """A non-string scalar key as the constructor will build it (``1`` and ``0x1`` are one key)."""
+        try:
+            ident = (key.tag, self.construct_object(key))
+            hash(ident)
+            return ident
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
+            return _UNKNOWN  # reported by the constructor, at the key
+
+    def construct_yaml_timestamp(self, node):
+        """A timestamp, or its text when it names no real instant (``2023-02-30``): the schema
+        then says what is wrong with it, at its field."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError):  # AttributeError: ``!!timestamp text``
+            return self.construct_scalar(node)
+
     def _construct_item(self, node) -> Any:
         """The data of one item, built as ``construct_document`` builds a document's."""
         data = self.construct_object(node)
@@ -166,17 +331,45 @@ class _SectionLoader(Composer, _Parser, SafeConstructor, Resolver):
     def construct_object(self, node, deep=False):
         if type(node) is _Built:
             return node.data
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as exc:
+            # a tagged scalar that is not what its tag says (``!!int abc``, ``!!bool maybe``)
+            what = node.value if isinstance(node, ScalarNode) else node.id
+            raise ConstructorError(None, None, f"cannot read {what!r} as {node.tag}: "
+                                   f"{exc.__class__.__name__}: {exc}", node.start_mark) from None
 
+
+_SectionLoader.add_constructor("tag:yaml.org,2002:timestamp", _SectionLoader.construct_yaml_timestamp)
 
 _STREAMED = frozenset(("sources", "entities", "relations"))
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_UNKNOWN = object()
+#: deepest nesting of mappings and lists a seed file may have (seed items nest five or six levels)
+MAX_DEPTH = 64
+
+
+class DuplicateKeys(yaml.YAMLError):
+    """Keys given twice in a mapping: ``pairs`` holds (first, repeated) key nodes."""
+
+    def __init__(self, data: Any, pairs: list[tuple[Node, Node]]):
+        super().__init__(f"{len(pairs)} duplicate key(s)")
+        self.data = data
+        self.pairs = pairs
 
 
 def _parse_yaml(text: str) -> Any:
-    """The data of one YAML document (``yaml.safe_load``), built item by item (:class:`_SectionLoader`)."""
+    """The data of one YAML document (``yaml.safe_load``), built item by item (:class:`_SectionLoader`).
+
+    Raises :class:`DuplicateKeys` (after parsing all of it) if a mapping repeats a key.
+    """
     loader = _SectionLoader(text)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        if loader.duplicates:
+            raise DuplicateKeys(data, loader.duplicates)
+        return data
     finally:
         loader.dispose()
 
@@ -239,6 +432,15 @@ def _display(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):  # outside it; or a link loop (3.11 raises RuntimeError)
+        return str(path)
+
+
+def _display_link(path: Path) -> str:
+    """A path as given (a link is not followed), relative to the working directory when inside it."""
+    absolute = os.path.abspath(path)
+    try:
+        return str(Path(absolute).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -256,34 +458,106 @@ def _syntax_issue(display: str, exc: yaml.MarkedYAMLError) -> Issue:
     return Issue(display, line, col, message)
 
 
+def _duplicate_issues(display: str, pairs: list[tuple[Node, Node]]) -> list[Issue]:
+    out = []
+    for first, again in pairs:
+        m, f = again.start_mark, first.start_mark
+        out.append(Issue(display, m.line + 1, m.column + 1,
+                         f"duplicate key {again.value!r}: it is already given at line {f.line + 1}, "
+                         f"column {f.column + 1} of this mapping, and YAML would silently keep only the last; "
+                         "merge the two or remove one"))
+    return out
+
+
+#: characters YAML does not allow in a document (yaml.reader.Reader.NON_PRINTABLE)
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index of ``text``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _character_issue(display: str, text: str) -> Optional[Issue]:
+    """The first character YAML does not allow, at its real line and column."""
+    m = _NON_PRINTABLE.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    line, col = _line_col(text, m.start())
+    if ch == "\x00":
+        what = ("a NUL byte (U+0000), which YAML does not allow; "
+                "is this a binary file, or UTF-16 text without a byte-order mark?")
+    else:
+        import unicodedata
+
+        what = (f"the character U+{ord(ch):04X} {unicodedata.name(ch, '(a control character)')}, "
+                "which YAML does not allow; remove it")
+    return Issue(display, line, col, what)
+
+
+def _read_text(path: Path, display: str) -> tuple[Optional[str], Optional[Issue]]:
+    """The text of a seed file, or the issue that stops it being read (located)."""
+    from crimegraph.textfile import NotUTF8, decode_utf8
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Issue(display, 1, 1, f"cannot read this file ({(exc.strerror or str(exc)).lower()})")
+    try:
+        return decode_utf8(raw, hint="seed files are UTF-8 (is this a binary file, or text in "
+                                     "another encoding?)"), None
+    except NotUTF8 as exc:
+        return None, Issue(display, exc.line, exc.col, exc.message)
+
+
 def read_seeds(
     path: Optional[os.PathLike | str] = None,
     progress: Optional[Callable[[int, int], None]] = None,
-) -> tuple[Optional[Dataset], list[Issue]]:
-    """Read and check a seed folder. Returns ``(dataset, [])`` or ``(None, issues)``."""
+    strict: bool = False,
+) -> SeedsRead:
+    """Read and check a seed folder. Returns ``(dataset, [])`` or ``(None, issues)``
+    (a :class:`SeedsRead`, whose ``warnings`` list what was fixed or skipped, and the
+    findings that only ``strict`` makes errors; the dataset carries them too).
+
+    ``strict`` adds the fact check of :mod:`crimegraph.schema.factcheck`.
+    """
     root = Path(path) if path is not None else default_seeds()
-    files = seed_files(root)
+    skipped: list[tuple[Path, str]] = []
+    files = seed_files(root, skipped)
     issues: list[Issue] = []
+    found: list[Issue] = [Issue(_display_link(p), 1, 1, f"skipped: {why}") for p, why in skipped]
     if not files:
-        return None, [Issue(_display(root), 1, 1, "no .yaml seed files found here")]
+        return SeedsRead(None, [Issue(_display(root), 1, 1, "no .yaml seed files found here")], found)
     meta: Optional[DatasetMeta] = None
     meta_where: Optional[str] = None
     items: dict[str, list[tuple[Any, Located]]] = {"sources": [], "entities": [], "relations": []}
     broken_ids: set[str] = set()
     compactor = Compactor()
-    total = sum(f.stat().st_size for f in files)
+    total = sum(_size(f) for f in files)
     done = 0
     for f in files:
-        text = f.read_text(encoding="utf-8")
-        state = _FileState(f, _display(f), text)
+        display = _display(f)
+        text, problem = _read_text(f, display)
+        if problem is not None:
+            issues.append(problem)
+            continue
+        state = _FileState(f, display, text)
         done += len(text)
         try:
             data = _parse_yaml(text)
-        except yaml.MarkedYAMLError as exc:
-            issues.append(_syntax_issue(state.display, exc))
+        except DuplicateKeys as exc:
+            issues.extend(_duplicate_issues(display, exc.pairs))
             continue
-        except yaml.YAMLError as exc:  # pragma: no cover - non-marked YAML errors are rare
-            issues.append(Issue(state.display, 1, 1, f"YAML error: {exc}"))
+        except yaml.MarkedYAMLError as exc:
+            issues.append(_syntax_issue(display, exc))
+            continue
+        except yaml.reader.ReaderError as exc:  # a character YAML forbids: point at it
+            issues.append(_character_issue(display, text) or Issue(display, 1, 1, f"YAML error: {exc}"))
+            continue
+        except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
+            issues.append(Issue(display, 1, 1, f"YAML error: {exc}"))
             continue
         if progress:
             progress(done, total)
@@ -312,24 +586,54 @@ def read_seeds(
             if not isinstance(value, list):
                 issues.append(state.issue([key], f"'{key}' must be a list of items"))
                 continue
-            _validate_section(key, value, state, items[key], issues, broken_ids, compactor)
+            _validate_section(key, value, state, items[key], issues, broken_ids, compactor, found)
         text = data = value = None  # this file's YAML: free it before the next file is read
     # cross-checks run even when some items failed: every error is reported in one run;
     # references to items that failed their own validation are not reported twice
-    dataset, more = check_dataset(meta or DatasetMeta(), items, broken_ids, compactor)
+    found.extend(_alias_warnings(items["entities"]))
+    dataset, more = check_dataset(meta or DatasetMeta(), items, broken_ids, compactor, strict=strict)
+    quality = list(dataset.warnings)
+    found.extend(quality)
     del items, compactor
     issues.extend(more)
     if issues:
-        return None, sorted(set(issues))
+        return SeedsRead(None, sorted(set(issues)), found, quality)
+    read = SeedsRead(dataset, [], found, quality)
+    dataset.warnings = read.warnings
     settle()  # the dataset lives as long as the process: keep the collector from walking it
-    return dataset, []
+    return read
 
 
-def _validate_section(key, value, state, out, issues, broken_ids, compactor) -> None:
+def _alias_warnings(entities: list[tuple[Any, Located]]) -> list[Issue]:
+    """An alias that is another entity's name: the text then means that other entity."""
+    named: dict[str, tuple[str, Located]] = {}
+    for e, loc in entities:
+        named.setdefault(e.name.casefold(), (e.id, loc))
+    out = []
+    for e, loc in entities:
+        for j, a in enumerate(e.aliases):
+            owner = named.get(a.name.casefold())
+            if owner is not None and owner[0] != e.id:
+                out.append(loc.issue(f"entity {e.id}: alias {a.name!r} is the name of {owner[0]!r} "
+                                     f"(at {owner[1].where}); a reference to {a.name!r} means {owner[0]!r}",
+                                     "aliases", j))
+    return out
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _validate_section(key, value, state, out, issues, broken_ids, compactor, found) -> None:
     """Validate a section's items chunk by chunk, compacting the models and dropping the raw items."""
     adapter = _ADAPTERS[key]
     for start in range(0, len(value), CHUNK):
         chunk = value[start:start + CHUNK]
+        if key == "entities":
+            _name_warnings(chunk, start, state, found)
         try:
             models = adapter.validate_python(chunk)
         except ValidationError:
@@ -339,6 +643,29 @@ def _validate_section(key, value, state, out, issues, broken_ids, compactor) -> 
                 out.append((compactor.model(m), Located(state, key, i)))
         for i in range(start, min(start + CHUNK, len(value))):
             value[i] = None  # the raw YAML item is no longer needed
+
+
+def _name_warnings(chunk: list, start: int, state: "_FileState", found: list[Issue]) -> None:
+    """Warn where validation will change an entity's name or alias (invisible characters, NFC)."""
+    for i, raw in enumerate(chunk, start):
+        if not isinstance(raw, dict):
+            continue
+        name = raw.get("name")
+        if isinstance(name, str) and not name.isascii():
+            what = name_change(name)
+            if what and clean_name(name):  # an empty name is an error, reported by validation
+                found.append(state.issue(["entities", i, "name"], f"{_item_label('entities', raw)}: name "
+                                                                 f"{name.strip()!r}: {what}"))
+        aliases = raw.get("aliases")
+        if not isinstance(aliases, list):
+            continue
+        for j, alias in enumerate(aliases):
+            text = alias.get("name") if isinstance(alias, dict) else alias
+            if isinstance(text, str) and not text.isascii():
+                what = name_change(text)
+                if what and clean_name(text):
+                    found.append(state.issue(["entities", i, "aliases", j],
+                                             f"{_item_label('entities', raw)}: alias {text.strip()!r}: {what}"))
 
 
 def _validate_items(key, chunk, start, state, out, issues, broken_ids, compactor) -> None:
@@ -371,11 +698,19 @@ def _item_label(section: str, raw: Any) -> str:
 def load_dataset(path: Optional[os.PathLike | str] = None, progress=None) -> Dataset:
     """Validate and return a dataset, or raise :class:`DatasetInvalid` listing every error.
 
+    Warnings (:attr:`SeedsRead.warnings`) are issued as :class:`SeedWarning` (Python's
+    ``warnings``), which the CLI prints on stderr; notes on completeness
+    (:attr:`SeedsRead.quality`) are left to ``validate``.
+
     >>> ds = load_dataset()
     >>> "shining-path" in ds.entities
     True
     """
-    dataset, issues = read_seeds(path, progress=progress)
+    read = read_seeds(path, progress=progress)
+    dataset, issues = read
+    for w in read.warnings:
+        if w not in read.quality:
+            warnings.warn(SeedWarning(w), stacklevel=2)
     if issues:
         raise DatasetInvalid(issues)
     assert dataset is not None

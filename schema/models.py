@@ -11,8 +11,11 @@ import json
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .compact import SharedFieldsSet
+from .timing import LIFETIME_ENDS, LIFETIME_STARTS, Timing, shown, state
+from .names import clean_name
 from .types import Confidence, PartialDate
 from .vocab import (
     ENTITY_TYPES,
@@ -43,6 +46,37 @@ Status = Literal[STATUSES]  # type: ignore[valid-type]
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
 
+    def __eq__(self, other: object) -> bool:
+        """Models are equal when their stated fields are: the derived ``timing`` is left out.
+
+        Timing follows from the whole dataset (the sources' dates, the ends'
+        lifetimes), not from the item; compare ``a.timing == b.timing`` for it.
+        """
+        if type(other) is not type(self):
+            return NotImplemented if not isinstance(other, BaseModel) else False
+        mine, theirs = self.__dict__, other.__dict__
+        if "timing" not in mine and "timing" not in theirs:
+            return mine == theirs
+        return ({k: v for k, v in mine.items() if k != "timing"}
+                == {k: v for k, v in theirs.items() if k != "timing"})
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as pydantic's own models
+
+    def _check_derived(self) -> None:
+        """A ``derived`` note must name a field this item states (``figures.deaths`` for a figure)."""
+        notes = getattr(self, "derived", None)
+        if not notes:
+            return
+        for key in notes:
+            head, _, rest = key.partition(".")
+            if head not in type(self).model_fields or head in ("derived", "timing", "citations"):
+                raise ValueError(f"derived: {key!r} is not a field of this item")
+            value = getattr(self, head)
+            if rest:
+                value = getattr(value, rest, None) if value is not None else None
+            if value is None or value == {} or value == []:
+                raise ValueError(f"derived: a note for {key!r}, which this item does not state")
+
     def __setattr__(self, name: str, value) -> None:
         # Copy on write of the fields-set. A validated dataset shares one
         # read-only ``__pydantic_fields_set__`` between all the models of a class
@@ -53,6 +87,14 @@ class _Model(BaseModel):
         if type(getattr(self, "__pydantic_fields_set__", None)) is SharedFieldsSet:
             object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
         super().__setattr__(name, value)
+
+
+def _clean_name(v: str) -> str:
+    """A name or alias in NFC without invisible characters (:mod:`crimegraph.schema.names`)."""
+    cleaned = clean_name(v)
+    if not cleaned:
+        raise ValueError("nothing is left once invisible characters are removed")
+    return cleaned
 
 
 class Alias(_Model):
@@ -67,6 +109,8 @@ class Alias(_Model):
         if isinstance(data, str):
             return {"name": data}
         return data
+
+    _clean = field_validator("name")(_clean_name)
 
     def __str__(self) -> str:
         return f'"{self.name}"@{self.lang}' if self.lang else self.name
@@ -107,8 +151,55 @@ def citations_json(citations: list[Citation]) -> str:
 
 
 class Coordinates(_Model):
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
+    """A place's representative point (WGS 84 degrees), with an area's extent.
+
+    A city is a point. An area (a region, valley, border area, route, lake or
+    country) also gives its extent: ``radius_km`` (the point's precision, a
+    circle that holds the area) and/or ``bbox`` (``[west, south, east, north]``
+    in degrees, as GeoJSON orders a bounding box; ``west > east`` crosses the
+    antimeridian). Where the numbers come from goes in the place's
+    ``derived: {coordinates: ...}`` note (:mod:`crimegraph.schema.geocheck`).
+
+    >>> c = Coordinates(lat=-12.5, lon=-73.8, bbox=[-74.5, -13.0, -73.0, -11.5])
+    >>> round(c.extent_km)
+    117
+    >>> try:
+    ...     Coordinates(lat=0, lon=0, bbox=[1, 0, 2, 1])
+    ... except ValueError as exc:
+    ...     print(exc.errors()[0]["msg"])
+    Value error, the point (0.0, 0.0) is outside its bbox [1.0, 0.0, 2.0, 1.0]
+    """
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    radius_km: Optional[Annotated[float, Field(gt=0, le=20040, description=(
+        "The point's precision: the radius (km) of a circle around it that holds the place."))]] = None
+    bbox: Optional[tuple[Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)],
+                         Annotated[float, Field(ge=-180, le=180)], Annotated[float, Field(ge=-90, le=90)]]] = Field(
+        None, description="The place's bounding box: [west, south, east, north] in degrees.")
+
+    @model_validator(mode="after")
+    def _point_in_bbox(self) -> "Coordinates":
+        if self.bbox is not None:
+            w, s, e, n = self.bbox
+            if s > n:
+                raise ValueError(f"bbox south ({s}) is north of its north ({n})")
+            inside_lon = (w <= self.lon <= e) if w <= e else (self.lon >= w or self.lon <= e)
+            if not (s <= self.lat <= n and inside_lon):
+                raise ValueError(f"the point ({self.lat}, {self.lon}) is outside its bbox "
+                                 f"[{w}, {s}, {e}, {n}]")
+        return self
+
+    @property
+    def extent_km(self) -> Optional[float]:
+        """How far the place reaches from its point: ``radius_km``, else half the bbox's diagonal."""
+        if self.radius_km is not None:
+            return self.radius_km
+        if self.bbox is not None:
+            from .geo import bbox_half_diagonal_km
+
+            return bbox_half_diagonal_km(self.bbox)
+        return None
 
 
 class Source(_Model):
@@ -128,6 +219,22 @@ class Source(_Model):
         return v.upper() if isinstance(v, str) else v
 
 
+#: How a stated date, figure or coordinate follows from the cited text, by field:
+#: ``{"since": "the 2017 article says the group arrived 'three years ago': 2014"}``.
+#: ``validate --strict`` accepts a value whose year or figure appears in its note.
+Derived = Annotated[dict[str, Annotated[str, Field(min_length=1)]], Field(
+    description="How a stated date, figure or coordinate follows from the cited text, by field "
+                "name (since, until, founded, date, figures.deaths, coordinates ...).")]
+
+#: The derived time of an entity or relation (schema/timing.py): attestation and
+#: as-of window, computed from the dataset when it is validated, never typed.
+TimingField = SkipJsonSchema[Optional[Timing]]
+
+
+def _timing_field():
+    return Field(default=None, exclude=True, repr=False)
+
+
 class Entity(_Model):
     """Fields common to every entity kind."""
 
@@ -139,6 +246,10 @@ class Entity(_Model):
     status: Optional[Status] = None
     external_ids: dict[str, str] = Field(default_factory=dict)
     citations: Annotated[list[Citation], Field(min_length=1)]
+    derived: Optional[Derived] = None
+    timing: TimingField = _timing_field()
+
+    _clean = field_validator("name")(_clean_name)
 
     @field_validator("external_ids")
     @classmethod
@@ -150,6 +261,11 @@ class Entity(_Model):
             if not re.match(r"^Q[1-9][0-9]*$", qid):
                 raise ValueError(f"wikidata id must look like Q123, got {qid!r}")
         return v
+
+    @model_validator(mode="after")
+    def _derived_fields(self) -> "Entity":
+        self._check_derived()
+        return self
 
     @property
     def kind(self) -> Kind:
@@ -164,9 +280,45 @@ class Entity(_Model):
         """The name followed by every alias."""
         return [self.name, *(a.name for a in self.aliases)]
 
+    def shown_on(self, day) -> bool:
+        """Whether an as-of answer on ``day`` shows the entity (schema/timing.py)."""
+        return shown(self.timing, day)
+
+    def state_on(self, day) -> str:
+        """The entity's state on ``day``: valid, reported, not_yet_known, ended or undated."""
+        return state(self.timing, day)
+
 
 class Actor(Entity):
+    """An actor, with a sourced lifetime where a source states one.
+
+    Groups (every type but ``person``): ``founded`` and ``dissolved``. People:
+    ``born``, ``died`` and ``captured`` (a capture does not end a life, nor by
+    itself any relation: give the relations an ``until``). Nothing can be valid
+    before its subject or object exists (schema/timing.py).
+    """
+
     type: ActorType  # type: ignore[valid-type]
+    founded: Optional[PartialDate] = None
+    dissolved: Optional[PartialDate] = None
+    born: Optional[PartialDate] = None
+    died: Optional[PartialDate] = None
+    captured: Optional[PartialDate] = None
+
+    @model_validator(mode="after")
+    def _lifetime_fits_type(self) -> "Actor":
+        person = self.type == "person"
+        wrong = [f for f in (("founded", "dissolved") if person else ("born", "died", "captured"))
+                 if getattr(self, f) is not None]
+        if wrong:
+            use = "born, died and captured" if person else "founded and dissolved"
+            raise ValueError(f"{', '.join(wrong)} do not apply to {'a person' if person else 'a group'}; "
+                             f"use {use}")
+        start = next((getattr(self, f) for f in LIFETIME_STARTS if getattr(self, f) is not None), None)
+        end = next((getattr(self, f) for f in LIFETIME_ENDS if getattr(self, f) is not None), None)
+        if start is not None and end is not None and end.end < start.start:
+            raise ValueError(f"the lifetime ends ({end}) before it starts ({start})")
+        return self
 
 
 class Place(Entity):
@@ -178,11 +330,18 @@ class Economy(Entity):
     type: EconomyType  # type: ignore[valid-type]
 
 
+#: the largest count or weight an event may report: far above any real one (the largest
+#: seizures are tens of tonnes), far below what breaks a store (Neo4j integers are 64-bit)
+MAX_FIGURE = 10_000_000
+
+
 class Figures(_Model):
-    deaths: Optional[Annotated[int, Field(ge=0)]] = None
-    injured: Optional[Annotated[int, Field(ge=0)]] = None
-    arrests: Optional[Annotated[int, Field(ge=0)]] = None
-    kilograms: Optional[Annotated[float, Field(ge=0)]] = None
+    """What an event counted; finite, and at most :data:`MAX_FIGURE` (a figure above is a typo)."""
+
+    deaths: Optional[Annotated[int, Field(ge=0, le=MAX_FIGURE)]] = None
+    injured: Optional[Annotated[int, Field(ge=0, le=MAX_FIGURE)]] = None
+    arrests: Optional[Annotated[int, Field(ge=0, le=MAX_FIGURE)]] = None
+    kilograms: Optional[Annotated[float, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]] = None
 
 
 class Event(Entity):
@@ -213,11 +372,14 @@ class Relation(_Model):
     confidence: Confidence
     citations: Annotated[list[Citation], Field(min_length=1)]
     notes: Optional[str] = None
+    derived: Optional[Derived] = None
+    timing: TimingField = _timing_field()
 
     @model_validator(mode="after")
     def _default_id(self) -> "Relation":
         if self.id is None:
             self.id = default_relation_id(self.type, self.subject, self.object)
+        self._check_derived()
         return self
 
     @property
@@ -229,12 +391,24 @@ class Relation(_Model):
         return RELATION_TYPES[self.type].symmetric
 
     def valid_on(self, day) -> bool:
-        """Whether the relation holds on ``day`` (a :class:`datetime.date`)."""
+        """Whether the relation's own period (``since``/``until``) covers ``day``.
+
+        As-of answers use the full rule instead (:meth:`shown_on`, schema/timing.py),
+        which also reads the ends' lifetimes and when the sources reported it.
+        """
         if self.since is not None and self.since.start > day:
             return False
         if self.until is not None and self.until.end < day:
             return False
         return True
+
+    def shown_on(self, day) -> bool:
+        """Whether an as-of answer on ``day`` shows the relation (valid or reported)."""
+        return shown(self.timing, day)
+
+    def state_on(self, day) -> str:
+        """The relation's state on ``day``: valid, reported, not_yet_known, ended or undated."""
+        return state(self.timing, day)
 
     def overlaps(self, start, end) -> bool:
         """Whether the relation's period meets the interval [start, end] (dates or None)."""

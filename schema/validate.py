@@ -6,9 +6,12 @@ import difflib
 from typing import Any, NamedTuple
 
 from ..errors import Issue
+from . import geocheck
 from .compact import Compactor
 from .dataset import Dataset
 from .models import DatasetMeta, Entity, Relation, Source
+from .factcheck import unsupported
+from .timing import attest, lifetime
 from .vocab import ENTITY_TYPES, RELATION_TYPES
 
 
@@ -68,8 +71,13 @@ def check_dataset(
     items: dict[str, list[tuple[Any, Located]]],
     broken_ids: frozenset[str] | set[str] = frozenset(),
     compactor: Compactor | None = None,
+    strict: bool = False,
 ) -> tuple[Dataset, list[Issue]]:
     """Run every cross-item check; return the dataset and the issues found (all of them).
+
+    ``strict`` adds the fact check (:mod:`crimegraph.schema.factcheck`): every
+    stated date and figure must be supported by a cited quote, a cited
+    source's date or a ``derived`` note.
 
     ``broken_ids`` are ids of items that failed their own validation: references
     to them are not reported again. The dataset's models are compacted
@@ -105,6 +113,7 @@ def check_dataset(
             check_citations(f"entity {model.id}", model, loc)
 
     rel_where: dict[str, Located] = {}
+    lifetime_issues: list[Issue] = []
     symmetric_seen: dict[tuple, str] = {}
     located_in: dict[str, list[tuple[str, Relation, Located]]] = {}
     for rel, loc in items["relations"]:
@@ -139,6 +148,8 @@ def check_dataset(
             ok = False
             issues.append(loc.issue(f"{label}: until ({rel.until}) is before since ({rel.since})", "until"))
         check_citations(label, rel, loc)
+        if ok:
+            lifetime_issues.extend(_lifetime_issues(rel, entities, label, loc))
         if decl.symmetric:
             key = (rel.type, *sorted((rel.subject, rel.object)),
                    rel.since.value if rel.since else None, rel.until.value if rel.until else None)
@@ -155,8 +166,45 @@ def check_dataset(
         relations[rel.id] = rel
 
     issues.extend(_cycles(located_in))
+    if strict:
+        for section, label, kept in (("entities", "entity", entities), ("relations", "relation", relations)):
+            for model, loc in items[section]:
+                if kept.get(model.id) is not model:
+                    continue
+                for path, message in unsupported(model, sources):
+                    issues.append(loc.issue(f"{label} {model.id}: {message}", *path))
+    # coordinates: an unsourced one, or a place without any, is an error under --strict
+    # and a warning otherwise (imported data rarely says where its numbers come from)
+    # and so is a relation dated outside its ends' lifetimes (the as-of rule clamps it
+    # to them either way: schema/timing.py)
+    geo = geocheck.unsourced_coordinates(items["entities"]) + \
+        geocheck.places_without_coordinates(items["entities"]) + lifetime_issues
+    if strict:
+        issues.extend(geo)
     issues.sort()
-    return Dataset(meta=meta, sources=sources, entities=entities, relations=relations), issues
+    dataset = Dataset(meta=meta, sources=sources, entities=entities, relations=relations,
+                      warnings=[] if strict else sorted(geo))
+    attest(dataset)
+    return dataset, issues
+
+
+def _lifetime_issues(rel: Relation, entities: dict[str, Entity], label: str, loc: Located) -> list[Issue]:
+    """Nothing can hold before its subject or object exists, nor after it has ceased to."""
+    out = []
+    for end in ("subject", "object"):
+        e = entities[getattr(rel, end)]
+        start, start_field, stop, stop_field = lifetime(e)
+        for field in ("since", "until"):
+            d = getattr(rel, field)
+            if d is None:
+                continue
+            if start is not None and d.end < start.start:
+                out.append(loc.issue(f"{label}: {field} {d} is before {end} {e.id!r} existed "
+                                     f"({start_field} {start})", field))
+            elif stop is not None and field == "since" and d.start > stop.end:
+                out.append(loc.issue(f"{label}: since {d} is after {end} {e.id!r} ceased to exist "
+                                     f"({stop_field} {stop})", field))
+    return out
 
 
 def _a(noun: str) -> str:

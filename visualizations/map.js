@@ -8,6 +8,7 @@
   "use strict";
 
   var T = { start: performance.now() };
+  var CG = window.crimegraphCommon;
   var DATA = JSON.parse(document.getElementById("cg-data").textContent);
   var VIS = JSON.parse(document.getElementById("cg-vis").textContent);
   var META = DATA.meta;
@@ -113,20 +114,27 @@
   var nodeOn = new Uint8Array(N).fill(1);
   var edgeOn = new Uint8Array(M).fill(1);
 
-  function edgeInYear(e) {
-    if (year === null) return true;
-    if (e.sy != null && e.sy > year) return false;
-    if (e.uy != null && e.uy < year) return false;
-    return true;
-  }
+  // the year's state of each relation: 2 valid, 1 reported (drawn faded and dashed), 0 hidden
+  var edgeState = new Uint8Array(M).fill(CG.VALID);
+  var timeCounts = null; // {valid, reported, hidden} for the year shown, null for all years
   function recompute() {
     var byTime = new Uint8Array(M);
-    for (var j = 0; j < M; j++) byTime[j] = edgeInYear(EDGES[j]) ? 1 : 0;
+    var counts = { valid: 0, reported: 0, hidden: 0 };
+    for (var j = 0; j < M; j++) {
+      var st = AGG ? CG.VALID : CG.stateInYear(EDGES[j], year);
+      byTime[j] = st ? 1 : 0;
+      if (st !== edgeState[j]) restyle(j, st);
+      counts[st === CG.VALID ? "valid" : st === CG.REPORTED ? "reported" : "hidden"]++;
+    }
+    timeCounts = year === null ? null : counts;
     for (var i = 0; i < N; i++) {
       var n = NODES[i];
       var on = !hiddenKinds.has(n.kind);
-      if (on && year !== null && incident[i].length && !n.focus) {
-        on = incident[i].some(function (j) { return byTime[j]; });
+      if (on && year !== null && !n.focus) {
+        // shown with one of its relations; one without any, by its own window (an event of a
+        // later year, a group founded later is not there yet)
+        on = incident[i].length ? incident[i].some(function (j) { return byTime[j]; })
+                                : CG.stateInYear(n, year) !== CG.HIDDEN;
       }
       nodeOn[i] = on ? 1 : 0;
     }
@@ -137,8 +145,19 @@
   }
 
   var baseColor = VIS.edges.map(function (v) { return v.color; });
+  var baseDashes = VIS.edges.map(function (v) { return v.dashes || false; });
   var nodesDS = new vis.DataSet(VIS.nodes);
   var edgesDS = new vis.DataSet(VIS.edges);
+  var pendingStyles = [];
+  // a reported relation (undated, already reported by the year shown) is drawn faded and dashed
+  function restyle(j, st) {
+    edgeState[j] = st;
+    if (st === CG.HIDDEN) return;
+    var c = baseColor[j];
+    var color = typeof c === "object" ? Object.assign({}, c) : { color: c };
+    color.opacity = st === CG.REPORTED ? 0.45 : 1;
+    pendingStyles.push({ id: j, color: color, dashes: st === CG.REPORTED ? [6, 5] : baseDashes[j] });
+  }
   var nodesView = new vis.DataView(nodesDS, { filter: function (item) { return nodeOn[item.id] === 1; } });
   var edgesView = new vis.DataView(edgesDS, { filter: function (item) { return edgeOn[item.id] === 1; } });
   var container = document.getElementById("cg-network");
@@ -161,6 +180,7 @@
 
   function applyFilters() {
     recompute();
+    if (pendingStyles.length) { edgesDS.update(pendingStyles); pendingStyles = []; }
     nodesView.refresh();
     edgesView.refresh();
     updateCounts();
@@ -379,7 +399,12 @@
     var rels = document.getElementById("cg-legend-relations");
     if (DATA.legend.relations.length) {
       rels.appendChild(el("h3", { text: "Relations" }));
+      var lastNature = null;
       DATA.legend.relations.forEach(function (r) {
+        if (r.nature_label && r.nature !== lastNature) {  // grouped by nature (schema/vocab.py NATURES)
+          lastNature = r.nature;
+          rels.appendChild(el("h4", { class: "cg-nature", text: r.nature_label + (r.criminal ? " · criminal tie" : "") }));
+        }
         var tip = r.description + (r.symmetric ? " (mutual: no arrowhead)" : " (arrow points to the object)");
         if (AGG) {
           rels.appendChild(el("label", { title: tip }, el("span"), relationSwatch(r), el("span", { text: r.label }),
@@ -401,7 +426,7 @@
       none: ""
     }[META.sizeBy] || "";
     var notes = [sizeNote];
-    if (!AGG) notes.push("Arrows point from subject to object; mutual relations have none. Dashed lines: rivalry or loose ties.");
+    if (!AGG) notes.push("Arrows point from subject to object; mutual relations have none. Colours: the nature of each relation; dashed lines: adversarial ones (rivals, opponents, targets).");
     if (hasHighlight) notes.push("Bold, labelled lines: the connecting path.");
     document.getElementById("cg-legend-size").textContent = notes.filter(Boolean).join(" ");
   })();
@@ -422,28 +447,7 @@
     panel.parentNode.scrollTop = 0;
   }
 
-  function sourceList(cites) {
-    if (!cites || !cites.length) return el("p", { class: "cg-note", text: "No citation." });
-    return el("ol", { class: "cg-sources" }, cites.map(function (c) {
-      var s = SOURCES[c.s] || { title: "unknown source" };
-      var meta = [];
-      if (s.publisher) meta.push(s.publisher);
-      if (s.date) meta.push(s.date);
-      if (c.p) meta.push("p. " + c.p);
-      var li = el("li", null, el("strong", { text: s.title }));
-      if (meta.length) li.append(el("div", { class: "cg-src-meta", text: meta.join(" · ") }));
-      if (s.reliability) {
-        li.append(el("div", { class: "cg-src-meta" }, "Source reliability ",
-          el("span", { class: "cg-grade", text: s.reliability }), ": " + (DATA.confidence.reliability[s.reliability] || "")));
-      }
-      if (c.q) li.append(el("blockquote", { text: "“" + c.q + "”" }));
-      var url = safeUrl(s.url);
-      if (url) li.append(el("div", { class: "cg-src-meta" },
-        el("a", { href: url, target: "_blank", rel: "noopener noreferrer nofollow", text: url })));
-      if (s.missing) li.append(el("div", { class: "cg-src-meta", text: "(source record not in this map's data: " + s.id + ")" }));
-      return li;
-    }));
-  }
+  function sourceList(cites) { return CG.sourceList(DATA, cites); }
 
   function relationButton(j, from) {
     var e = EDGES[j];
@@ -581,7 +585,7 @@
     p.appendChild(el("ul", { class: "cg-help" },
       el("li", { text: "Click an entity or a line to see its description, period, confidence and sources with quotes." }),
       el("li", { text: "Find an entity with the search box; untick legend rows to hide kinds or relation types." }),
-      META.years ? el("li", { text: "Move the year slider to keep only relations valid in that year." }) : null,
+      META.years ? el("li", { text: "Move the year slider to see the graph as of the end of that year: relations valid then are solid, undated ones already reported by then are dashed, what was not yet known or had ended is hidden." }) : null,
       el("li", { text: "Scroll to zoom; more names appear as you zoom in. Drag to pan." })));
     p.appendChild(el("p", { class: "cg-note", text: "Confidence uses the Admiralty code: a letter for source reliability (A best, F cannot be judged) and a digit for credibility (1 confirmed, 6 cannot be judged)." }));
   }
@@ -662,28 +666,15 @@
   // ------------------------------------------------------------------ search
   var searchBox = document.getElementById("cg-search");
   var results = document.getElementById("cg-results");
-  var index = [];
-  NODES.forEach(function (n, i) {
-    index.push([norm(n.name), i, null]);
-    if (n.id) index.push([norm(n.id), i, null]);
-    (n.aliases || []).forEach(function (a) { index.push([norm(a[0]), i, a[0]]); });
-  });
+  var index = CG.searchIndex(NODES);
   var active = -1;
+  // entity maps rank with the store's search engine (search.js); group maps match group names
+  var engine = DATA.search && typeof CG_SEARCH !== "undefined" ? CG_SEARCH.engine(DATA.search) : null;
   function search(q) {
-    q = norm(q);
-    if (!q) return [];
-    var exact = [], prefix = [], inside = [], seen = new Set();
-    for (var k = 0; k < index.length; k++) {
-      var t = index[k][0];
-      var bucket = t === q ? exact : t.indexOf(q) === 0 ? prefix : t.indexOf(q) > 0 ? inside : null;
-      if (bucket) bucket.push(index[k]);
+    if (engine) {
+      return CG_SEARCH.rank(engine.search(q, 12), NODES, 12).map(function (h) { return [h.score, h.node, h.reason]; });
     }
-    var out = [];
-    [exact, prefix, inside].forEach(function (b) {
-      b.sort(function (x, y) { return VIS.nodes[y[1]].size - VIS.nodes[x[1]].size; });
-      b.forEach(function (h) { if (!seen.has(h[1]) && out.length < 12) { seen.add(h[1]); out.push(h); } });
-    });
-    return out;
+    return CG.search(index, q, function (i) { return VIS.nodes[i].size; });
   }
   function renderResults(hits) {
     clear(results);
@@ -692,7 +683,7 @@
       var n = NODES[h[1]];
       var li = el("li", { role: "option", "aria-selected": k === 0 ? "true" : "false" },
         el("span", { text: n.name }),
-        el("span", { class: "cg-alias", text: (h[2] ? "“" + h[2] + "” · " : "") + (AGG ? "group" : typeLabel(n.type)) }));
+        el("span", { class: "cg-alias", text: (h[2] ? (engine ? h[2] : "“" + h[2] + "”") + " · " : "") + (AGG ? "group" : typeLabel(n.type)) }));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(h[1]); });
       results.appendChild(li);
     });
@@ -752,7 +743,9 @@
     var what = AGG ? "groups" : "entities";
     var line = AGG ? "line" : "relation";
     countsEl.textContent = (n === N ? fmt(N) + " " + what : fmt(n) + " of " + fmt(N) + " " + what) + " · " +
-      (m === M ? plural(M, line) : fmt(m) + " of " + plural(M, line)) + " shown";
+      (m === M ? plural(M, line) : fmt(m) + " of " + plural(M, line)) + " shown" +
+      (timeCounts ? " · in " + year + ": " + fmt(timeCounts.valid) + " valid, " + fmt(timeCounts.reported) +
+       " reported (dashed), " + fmt(timeCounts.hidden) + " not yet known or ended" : "");
   }
   document.getElementById("cg-generated").textContent =
     "crimegraph · " + META.generated + (META.physics ? "" : " · layout computed in advance");
@@ -802,6 +795,8 @@
       for (var j = 0; j < M; j++) m += edgeOn[j];
       return { nodes: n, edges: m };
     },
+    timeCounts: function () { return timeCounts; },
+    edgeStates: function () { return Array.from(edgeState); },
     labelBoxes: function () { return lastLabels.map(function (b) { return b.slice(0, 4); }); },
     showLabels: function (on) { labelsOn = !!on; network.redraw(); },
     indexOf: function (id) { for (var i = 0; i < N; i++) if (NODES[i].id === id) return i; return -1; },

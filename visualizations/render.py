@@ -82,15 +82,13 @@ class RenderedMap:
     path: Optional[Path] = None
     timings: dict[str, float] = field(default_factory=dict)
 
-    def write(self, path) -> Path:
-        """Write the page (atomically) and remember where."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(self.html, encoding="utf-8")
-        tmp.replace(path)
-        self.path = path
-        return path
+    def write(self, path, *, mkdir: bool = False, option: str = "--output") -> Path:
+        """Write the page to exactly ``path``, whole or not at all (:mod:`crimegraph.atomic`), and
+        remember where. A missing parent folder is an error unless ``mkdir``."""
+        from crimegraph.atomic import write_text
+
+        self.path = write_text(path, self.html, mkdir=mkdir, option=option)
+        return self.path
 
     def __str__(self) -> str:
         return self.html
@@ -182,6 +180,8 @@ def _render(subgraph, title, subtitle, store, size_by, aggregate, max_nodes, max
     net = _vis_network(model, positions, radii, physics)
     data = _page_data(model, values, size_by if model.values is None else "members",
                       physics, physics_max_nodes, title, subtitle, period, subgraph)
+    if not model.aggregated:
+        data["search"] = search_index(subgraph, [nd["id"] for nd in model.nodes], store)
     html = _page(title or "crimegraph map", subtitle, data, net)
     timings["html"] = time.perf_counter() - t2
     return RenderedMap(html=html, nodes=n, edges=len(model.edges), physics=physics,
@@ -233,7 +233,16 @@ def _entity_model(sg: Subgraph, entities: list[Entity], relations: list[Relation
         if extra.get("figures") is not None:
             rec["figures"] = extra["figures"].model_dump(exclude_none=True)
         if extra.get("coordinates") is not None:
-            rec["coords"] = [extra["coordinates"].lat, extra["coordinates"].lon]
+            c = extra["coordinates"]
+            rec["coords"] = [c.lat, c.lon]
+            km = c.extent_km
+            if km:
+                rec["km"] = round(km, 1)
+            if c.bbox is not None:
+                rec["bbox"] = list(c.bbox)
+        if e.derived:
+            rec["derived"] = dict(e.derived)
+        _window(rec, e.timing)
         rec["cites"] = [sources.cite(c) for c in e.citations]
         if sg.more.get(e.id):
             rec["more"] = sg.more[e.id]
@@ -256,10 +265,9 @@ def _entity_model(sg: Subgraph, entities: list[Entity], relations: list[Relation
                "cites": [sources.cite(c) for c in r.citations]}
         if r.since is not None:
             rec["since"] = r.since.value
-            rec["sy"] = r.since.start.year
         if r.until is not None:
             rec["until"] = r.until.value
-            rec["uy"] = r.until.end.year
+        _window(rec, r.timing)
         if r.notes:
             rec["notes"] = r.notes
         if r.id in sg.highlight:
@@ -269,6 +277,32 @@ def _entity_model(sg: Subgraph, entities: list[Entity], relations: list[Relation
         edges.append(rec)
     return MapModel(nodes=nodes, edges=edges, sources=sources.rows, kind_counts=kind_counts,
                     type_counts=type_counts)
+
+
+#: bases whose window is a period, lifetime or event date: valid, not merely reported
+_VALID_BASES = frozenset({"period", "lifetime", "event", "timeless"})
+_WINDOWS: dict = {}
+
+
+def _window(rec: dict, timing) -> None:
+    """The as-of window the year slider reads (visualizations/common.js ``stateInYear``):
+    ``tf``/``tu`` the first and last day shown (ISO; ``tf`` absent: undated, never shown
+    for a year), ``tv`` 1 when valid there, 0 when only reported; ``rep`` the years its
+    sources reported it (schema/timing.py)."""
+    if timing is None:
+        return
+    w = _WINDOWS.get(timing)
+    if w is None:
+        w = {}
+        if timing.start is not None:
+            w["tf"] = timing.start.isoformat()
+            w["tv"] = 1 if timing.basis in _VALID_BASES else 0
+        if timing.end is not None:
+            w["tu"] = timing.end.isoformat()
+        if timing.attested:
+            w["rep"] = timing.attested
+        _WINDOWS[timing] = w
+    rec.update(w)
 
 
 class _SourceTable:
@@ -399,12 +433,13 @@ def _page_data(model: MapModel, values, size_by, physics, physics_max_nodes, tit
                period, sg: Subgraph) -> dict:
     years = []
     open_ended = False
-    for e in model.edges:
-        if "sy" in e:
-            years.append(e["sy"])
-        if "uy" in e:
-            years.append(e["uy"])
-        elif "sy" in e:
+    for e in model.edges:  # the years in which some relation starts or stops being shown
+        tf = e.get("tf")
+        if tf is not None and not tf.startswith("0001"):
+            years.append(int(tf[:4]))
+        if "tu" in e:
+            years.append(int(e["tu"][:4]))
+        elif tf is not None:
             open_ended = True
     span = None
     if years:
@@ -448,6 +483,35 @@ def _page_data(model: MapModel, values, size_by, physics, physics_max_nodes, tit
         "nodes": model.nodes,
         "edges": model.edges,
     }
+
+
+def page_model(subgraph: Subgraph, store=None, *, title=None, subtitle=None, period=None,
+               notes: Sequence[str] = ()) -> dict:
+    """The page data of a map of ``subgraph`` without a layout: entities, relations, sources,
+    legend and meta, as the network map carries them (the geographic map draws from it)."""
+    entities = list(subgraph.entities.values())
+    relations = [r for r in subgraph.relations.values()
+                 if r.subject in subgraph.entities and r.object in subgraph.entities]
+    model = _entity_model(subgraph, entities, relations, store)
+    model.notes = [*notes, *model.notes]
+    return _page_data(model, [0] * len(model.nodes), "none", False, 0, title, subtitle, period,
+                      subgraph)
+
+
+def search_index(subgraph: Subgraph, ids: list[str], store=None) -> dict:
+    """The map's share of the search index (``visualizations/search.js`` ranks it).
+
+    From the store's engine when there is a store, so that the map ranks as
+    ``crimegraph query search`` does; else from an engine of the subgraph alone.
+    """
+    if store is not None:
+        engine = store.search_engine()
+    else:
+        from crimegraph.graph.search import SearchEngine
+
+        engine = SearchEngine(subgraph.entities.values(), subgraph.relations.values(),
+                              subgraph.sources.values())
+    return engine.export(ids)
 
 
 def safe_json(obj) -> str:
@@ -521,7 +585,9 @@ def _page(title: str, subtitle: Optional[str], data: dict, net) -> str:
         vis_css=Markup(_vis_css(vis_css)),
         vis_js=Markup(_asset(vis_js)),
         map_css=Markup(_asset(_ASSETS / "map.css")),
+        common_js=Markup(_asset(_ASSETS / "common.js")),
         map_js=Markup(_asset(_ASSETS / "map.js")),
+        search_js=Markup(_asset(_ASSETS / "vendor" / "snowball.js") + "\n" + _asset(_ASSETS / "search.js")),
         data_json=Markup(safe_json(data)),
         vis_json=Markup(safe_json(vis)),
     )

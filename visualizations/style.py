@@ -1,8 +1,9 @@
 """How a map looks: colour and shape by entity kind, colour, dashes and arrows by relation type.
 
 Relation styles are not repeated here: they are read from the one declaration
-of each relation type in :mod:`crimegraph.schema.vocab` (``color``,
-``dashes``, ``symmetric``, ``label``). Only the entity kinds get their look
+of each relation type in :mod:`crimegraph.schema.vocab` (its nature gives the
+``color`` and ``dashes``, from one small colour-blind-safe palette;
+``symmetric``, ``label``), and the legend groups relation types by nature. Only the entity kinds get their look
 here, because the vocabulary declares no look for them.
 
 Shapes are ones that vis-network draws with the label *outside* the node
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from crimegraph.schema.types import CREDIBILITY, RELIABILITY
-from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES, Kind
+from crimegraph.schema.vocab import ENTITY_TYPES, NATURES, RELATION_TYPES, Kind
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,14 @@ def kind_legend(counts: dict[str, int]) -> list[dict]:
 
 
 def relation_legend(counts: dict[str, int]) -> list[dict]:
-    """Legend rows for the relation types present (in vocabulary order), with counts."""
+    """Legend rows for the relation types present, grouped by nature (vocabulary order), with counts."""
     rows = []
-    for name, decl in RELATION_TYPES.items():
+    order = {n: i for i, n in enumerate(NATURES)}
+    for name, decl in sorted(RELATION_TYPES.items(), key=lambda kv: order[kv[1].nature]):
         if counts.get(name):
             rows.append({"id": name, "label": decl.label, "color": decl.color,
+                         "nature": decl.nature, "nature_label": decl.natured.label,
+                         "criminal": decl.criminal,
                          "dashes": decl.dashes, "symmetric": decl.symmetric,
                          "inverse": decl.inverse_label, "description": decl.description,
                          "count": counts[name]})

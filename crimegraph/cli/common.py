@@ -14,8 +14,42 @@ from typing import Any, Iterable, Optional
 import typer
 from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _wraps(stream) -> bool:
+    """Wrap long lines at a terminal (or when ``COLUMNS`` gives a width); a pipe gets whole lines."""
+    if os.environ.get("COLUMNS", "").strip().isdigit():
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+console = Console(highlight=False, soft_wrap=not _wraps(sys.stdout))
+err_console = Console(stderr=True, highlight=False, soft_wrap=not _wraps(sys.stderr))
+
+
+def print_lines(lines: Iterable[str], target: Optional[Console] = None) -> None:
+    """Print plain-text lines (no markup); a wrapped line continues under its own indentation."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out = target or console
+    for block in lines:
+        for line in str(block).split("\n"):
+            if out.soft_wrap or not line.startswith(" "):
+                out.print(line, markup=False, highlight=False)
+            else:
+                body = line.lstrip(" ")
+                out.print(Padding(Text(body), (0, 0, 0, len(line) - len(body)), expand=False))
+
+
+def print_resolutions(notes) -> None:
+    """One line on stderr for each entity named by something other than its id: what it was taken to be."""
+    for n in notes:
+        if not n.obvious:
+            print_lines([f"note: {n.note()}"], err_console)
 
 
 class Format(str, Enum):
@@ -34,6 +68,17 @@ StoreOpt = typer.Option(
          "or rdf (Oxigraph: rdf:PATH or $CRIMEGRAPH_RDF_PATH for a persistent folder, else in memory).",
 )
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output: table (for people), json or csv.")
+def finite(value: Optional[float]) -> Optional[float]:
+    """Option callback: a number must be finite (``inf`` and ``nan`` pass click's range checks)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, not {value}")
+    return value
+
+
+MkdirOpt = typer.Option(False, "--mkdir", help="Create the output's parent folders if they are missing "
+                                               "(otherwise a missing folder is an error).")
 
 
 def progress_callback(total: int, description: str):
@@ -53,24 +98,66 @@ def progress_callback(total: int, description: str):
     return advance, prog
 
 
-def open_cli_store(seeds: Optional[Path], store: str, **options):
+AllowIncompleteOpt = typer.Option(
+    False, "--allow-incomplete", envvar="CRIMEGRAPH_ALLOW_INCOMPLETE",
+    help="Answer from a store whose graph is not known to be whole (an unfinished Neo4j load) "
+         "instead of refusing; a warning says so.")
+
+
+def open_cli_store(seeds: Optional[Path], store: str, complete: str = "warn", **options):
     """Open the store named on the command line.
 
     The memory store is filled from ``--seeds`` on each run; server and
-    persistent stores answer from what ``crimegraph load`` put there.
+    persistent stores answer from what ``crimegraph load`` put there. A store that
+    cannot vouch for its graph (``load_problem()``: a Neo4j load that never finished,
+    nodes with no record of a load) gets a warning (``complete="warn"``) or, with
+    ``complete="require"``, an error that names ``--allow-incomplete``.
     """
     from crimegraph.graph.registry import open_store
 
     if store == "memory":
         return open_store("memory", seeds=seeds)
-    return open_store(store, seeds=False, **options)
+    st = open_store(store, seeds=False, **options)
+    try:
+        check_complete(st, complete)
+    except BaseException:
+        st.close()
+        raise
+    return st
+
+
+def check_complete(st, complete: str = "warn") -> None:
+    """Warn about, or refuse (``complete="require"``), a store whose graph may be partial."""
+    from rich.markup import escape
+
+    from crimegraph.errors import StoreUnavailable
+
+    problem = getattr(st, "load_problem", lambda: None)()
+    if problem is None:
+        return
+    if complete == "require":
+        raise StoreUnavailable(f"{problem}; or pass --allow-incomplete to read it as it is")
+    err_console.print(f"[yellow]warning:[/yellow] {escape(problem)}")
+
+
+def print_warnings(found: Iterable[Any]) -> None:
+    """Warnings about the input (``path:line:col: message``), one line each on stderr."""
+    from rich.markup import escape
+
+    for w in found:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(str(w))}")
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """``data`` as JSON on stdout; always valid JSON (a non-finite number is an error, not ``Infinity``)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n")
 
 
 def emit_csv(rows: Iterable[dict], columns: Optional[list[str]] = None) -> None:
+    """Rows as CSV on stdout. A text cell a spreadsheet would run as a formula (``=HYPERLINK(…)``)
+    gets a leading apostrophe (:func:`crimegraph.exports.tables.excel_guard`, as in ``export csv``)."""
+    from crimegraph.exports.tables import excel_guard
+
     rows = list(rows)
     if columns is None:
         columns = list(dict.fromkeys(k for r in rows for k in r))
@@ -78,15 +165,17 @@ def emit_csv(rows: Iterable[dict], columns: Optional[list[str]] = None) -> None:
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({k: _cell(v) for k, v in r.items()})
+        w.writerow({k: _cell(v, excel_guard) for k, v in r.items()})
     sys.stdout.write(buf.getvalue())
 
 
-def _cell(v: Any) -> Any:
+def _cell(v: Any, guard) -> Any:
     if isinstance(v, (list, tuple)):
-        return "; ".join(_cell(x) for x in v)
+        return guard("; ".join(str(_cell(x, str)) for x in v))
     if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
+        return guard(json.dumps(v, ensure_ascii=False, allow_nan=False))
+    if isinstance(v, str):
+        return guard(v)
     return "" if v is None else v
 
 

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .common import SeedsOpt, StoreOpt, err_console
+from .common import AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, err_console
 from .main import app
 
 #: modules that register more formats when imported (cheap: they import nothing heavy).
@@ -45,15 +45,22 @@ def parse_options(pairs: Optional[list[str]], **named) -> dict:
 def export(
     fmt: str = typer.Option(..., "--format", "-f", help="Export format (see `crimegraph formats`)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="File (or folder, for multi-file formats) to write; default stdout."),
+                                          help="File (or folder, for multi-file formats) to write; default "
+                                               "stdout. It appears whole or not at all."),
     seeds: Optional[Path] = SeedsOpt,
     store: str = StoreOpt,
     base_iri: Optional[str] = typer.Option(None, "--base-iri", envvar="CRIMEGRAPH_BASE_IRI",
                                            help="Base of every IRI (entities are {base}id/{slug})."),
     option: Optional[list[str]] = typer.Option(
         None, "--option", "-O", help="Format option KEY=VALUE (repeatable), e.g. context_url=true for jsonld."),
+    mkdir: bool = MkdirOpt,
+    force: bool = typer.Option(False, "--force",
+                               help="Multi-file formats: write into a non-empty --output folder, "
+                                    "replacing the files of the same names (other files stay)."),
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """Export the dataset: RDF (turtle, nt, jsonld, trig, nquads) and every other registered format."""
+    from crimegraph.atomic import atomic_file, atomic_folder, check_file_target, check_folder_target
     from crimegraph.errors import UsageError
     from crimegraph.exports import exporter
 
@@ -61,12 +68,17 @@ def export(
     f = exporter(fmt)
     write = f.load()
     options = parse_options(option, base_iri=base_iri)
-    dataset = _dataset(seeds, store)
+    if f.multi_file and output is None:
+        raise UsageError(f"--output: the {f.name} format writes several files; give a folder")
+    if output is not None:  # a path that cannot be written fails before the data is read
+        if f.multi_file:
+            check_folder_target(output, mkdir=mkdir or force, force=force)
+        else:
+            check_file_target(output, mkdir=mkdir)
+    dataset = _dataset(seeds, store, allow_incomplete)
     if f.multi_file:
-        if output is None:
-            raise UsageError(f"--output: the {f.name} format writes several files; give a folder")
-        output.mkdir(parents=True, exist_ok=True)
-        n = write(dataset, output, options)
+        with atomic_folder(output, mkdir=mkdir, force=force) as folder:
+            n = write(dataset, folder, options)
         err_console.print(f"wrote {escape(str(output))}/ ({_count(n)})")
         return
     if output is None:
@@ -74,14 +86,8 @@ def export(
         n = write(dataset, out, options)
         out.flush()
         return
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            n = write(dataset, fh, options)
-        tmp.replace(output)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_file(output, mkdir=mkdir) as fh:
+        n = write(dataset, fh, options)
     err_console.print(f"wrote {escape(str(output))} ({_count(n)})")
 
 
@@ -89,7 +95,7 @@ def _count(n) -> str:
     return f"{n:,} items" if isinstance(n, int) else "done"
 
 
-def _dataset(seeds: Optional[Path], store: str):
+def _dataset(seeds: Optional[Path], store: str, allow_incomplete: bool = False):
     """The dataset to export: validated seeds (memory), or everything a persistent store holds."""
     if store == "memory":
         from crimegraph.schema.loader import load_dataset
@@ -97,7 +103,7 @@ def _dataset(seeds: Optional[Path], store: str):
         return load_dataset(seeds)
     from .common import open_cli_store
 
-    with open_cli_store(seeds, store) as st:
+    with open_cli_store(seeds, store, complete="warn" if allow_incomplete else "require") as st:
         ds = st.dataset()
         meta = getattr(st, "meta", None)
         if meta is not None:

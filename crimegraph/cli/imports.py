@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .common import SeedsOpt, err_console
+from .common import MkdirOpt, SeedsOpt, err_console
 from .export import load_formats, parse_options
 from .main import app
 
@@ -22,8 +22,25 @@ SECTION_FILES = (("dataset", "dataset.yaml"), ("sources", "sources.yaml"),
                  ("entities", "entities.yaml"), ("relations", "relations.yaml"))
 
 
-def write_seed_folder(data: dict, out: Path, *, note: str = "") -> list[Path]:
-    """Write seed data as one YAML file per section; returns the files written."""
+def write_seed_folder(data: dict, out: Path, *, note: str = "", force: bool = False,
+                      mkdir: bool = False) -> list[Path]:
+    """Write seed data as one YAML file per section; returns the files written.
+
+    The folder appears whole or not at all (:func:`crimegraph.atomic.atomic_folder`); with
+    ``force``, the YAML files of an existing ``out`` are replaced and its other files kept.
+    """
+    from crimegraph.atomic import atomic_folder
+
+    with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_seed_file) as folder:
+        names = _write_sections(data, folder, note)
+    return [out / name for name in names]
+
+
+def _seed_file(entry: Path) -> bool:
+    return entry.suffix in (".yaml", ".yml") and not entry.is_dir()
+
+
+def _write_sections(data: dict, out: Path, note: str) -> list[str]:
     import yaml
 
     from crimegraph.schema.models import default_relation_id
@@ -32,7 +49,6 @@ def write_seed_folder(data: dict, out: Path, *, note: str = "") -> list[Path]:
         dumper = yaml.CSafeDumper
     except AttributeError:  # pragma: no cover
         dumper = yaml.SafeDumper
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     rels = []
     for r in data.get("relations", ()):
@@ -47,9 +63,8 @@ def write_seed_folder(data: dict, out: Path, *, note: str = "") -> list[Path]:
         text = yaml.dump({section: value}, Dumper=dumper, allow_unicode=True, sort_keys=False,
                          width=100, default_flow_style=False)
         head = f"# {note}\n" if note else ""
-        path = out / name
-        path.write_text(head + text, encoding="utf-8")
-        written.append(path)
+        (out / name).write_text(head + text, encoding="utf-8")
+        written.append(name)
     return written
 
 
@@ -70,7 +85,9 @@ def import_(
     base_iri: Optional[str] = typer.Option(None, "--base-iri",
                                            help="Base IRI of the data (default: detected from the file)."),
     option: Optional[list[str]] = typer.Option(None, "--option", "-O", help="Format option KEY=VALUE (repeatable)."),
-    force: bool = typer.Option(False, "--force", help="Write into --out even if it already has YAML files."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out: its YAML files are "
+                                                      "replaced, other files stay."),
+    mkdir: bool = MkdirOpt,
     seeds: Optional[Path] = SeedsOpt,
 ) -> None:
     """Read a file into seed YAML (one file per section) and validate it like `crimegraph validate`.
@@ -78,15 +95,15 @@ def import_(
     Imported relations that point at entities or sources outside the imported
     data (a relations spreadsheet) are validated together with --seeds.
     """
-    from crimegraph.errors import DatasetInvalid, UsageError
+    from crimegraph.atomic import check_folder_target
+    from crimegraph.errors import DatasetInvalid
     from crimegraph.exports import importer
     from crimegraph.schema.loader import read_seeds
 
     load_formats()
     f = importer(fmt)
     read = f.load()
-    if out.exists() and any(out.glob("*.yaml")) and not force:
-        raise UsageError(f"--out: {out} already has seed files; choose an empty folder or pass --force")
+    check_folder_target(out, option="--out", mkdir=mkdir or force, force=force)
     try:
         result = read(file, parse_options(option, base_iri=base_iri, seeds=seeds))
     except DatasetInvalid as exc:  # the input has errors (file:line); nothing is written
@@ -96,7 +113,8 @@ def import_(
         err_console.print(f"[red]{n} error{'s' if n != 1 else ''}[/red] in {escape(str(file))}; nothing was written")
         raise typer.Exit(DatasetInvalid.exit_code)
     data, problems = result if isinstance(result, tuple) else (result, [])
-    written = write_seed_folder(data, out, note=f"imported from {file.name} ({fmt}); review before use")
+    written = write_seed_folder(data, out, note=f"imported from {file.name} ({fmt}); review before use",
+                                force=force, mkdir=mkdir)
     for p in problems:
         err_console.print(f"[yellow]not imported:[/yellow] {escape(p)}")
     together = _refers_outside(data)

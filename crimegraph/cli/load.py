@@ -30,7 +30,9 @@ def load(
 ) -> None:
     """Validate a seed folder and write it into a store; loading the same data twice changes nothing.
 
-    A dataset with any error writes nothing. Examples:
+    A dataset with any error writes nothing. A Neo4j load marks the graph as in progress before
+    its first write and complete after its last; one that stops halfway says how much was
+    written, and the same command run again finishes it. Examples:
     `crimegraph load --store neo4j`, `crimegraph load seeds/peru --store neo4j --replace`.
     For the memory store (rebuilt from the seeds on every run) this only validates.
     """

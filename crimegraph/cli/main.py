@@ -19,6 +19,7 @@ from crimegraph.errors import CrimegraphError, DatasetInvalid
 from .common import (
     Format,
     FormatOpt,
+    MkdirOpt,
     SeedsOpt,
     StoreOpt,
     console,
@@ -27,6 +28,9 @@ from .common import (
     emit_json,
     err_console,
     open_cli_store,
+    print_lines,
+    print_resolutions,
+    print_warnings,
 )
 
 app = typer.Typer(
@@ -48,15 +52,23 @@ def validate(
     path: Optional[Path] = typer.Argument(None, help="Seed folder or file (default: --seeds, else the bundled Peru data)."),
     seeds: Optional[Path] = SeedsOpt,
     fmt: Format = FormatOpt,
+    strict: bool = typer.Option(False, "--strict", help="Also check that every stated date and figure is "
+                                "supported (its year or number in a cited quote, a cited source's date "
+                                "or a derived: note), and make errors of the warnings about coordinates "
+                                "and relations dated outside their ends' lifetimes."),
 ) -> None:
     """Check a seed folder and report every error at once as path:line:col."""
     from crimegraph.schema.loader import read_seeds
 
     target = path or seeds
-    dataset, issues = read_seeds(target)
+    read = read_seeds(target, strict=strict)
+    dataset, issues = read
+    found = [w.as_dict() for w in read.warnings]
+    if fmt is not Format.json:
+        print_warnings(read.warnings)
     if issues:
         if fmt is Format.json:
-            emit_json({"valid": False, "errors": [i.as_dict() for i in issues]})
+            emit_json({"valid": False, "errors": [i.as_dict() for i in issues], "warnings": found})
         elif fmt is Format.csv:
             emit_csv([i.as_dict() for i in issues], ["path", "line", "col", "message"])
         else:
@@ -68,7 +80,7 @@ def validate(
     assert dataset is not None
     st = dataset.stats()
     if fmt is Format.json:
-        emit_json({"valid": True, **st})
+        emit_json({"valid": True, **st, "warnings": found})
     elif fmt is Format.csv:
         emit_csv([{"valid": True, "entities": st["entities"], "relations": st["relations"],
                    "sources": st["sources"]}])
@@ -115,61 +127,93 @@ def show(
     seeds: Optional[Path] = SeedsOpt,
     store: str = StoreOpt,
     fmt: Format = FormatOpt,
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Only relations valid on this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="The entity as of this date (YYYY, YYYY-MM or YYYY-MM-DD): relations valid "
+                              "or reported by then, marked; the rest left out."),
+    list_left_out: bool = typer.Option(False, "--left-out",
+                                       help="With --as-of: list what the date left out, and why."),
 ) -> None:
-    """An entity, its relations, and each relation's sources."""
+    """An entity, its lifetime, its own sources, its relations (with their ids), and each
+    relation's sources; with --as-of, what the date shows and what it leaves out.
+
+    REF may be the id, a name, an alias or a misspelling: a clearly best match
+    opens directly, with a note on stderr saying what was matched; otherwise the
+    candidates are listed with their scores and the exit is non-zero.
+    """
+    from crimegraph.graph.resolution import attach, collecting
+    from crimegraph.queries import entity_view
     from crimegraph.queries.params import parse_as_of
-    from crimegraph.serialize import entity_dict, relation_dict, relation_sentence
+    from crimegraph.serialize import relation_dict, relation_sentence, source_line, time_text
 
     day = parse_as_of(as_of)
     with open_cli_store(seeds, store) as st:
-        e = st.resolve(ref)
-        rels = st.relations(e.id, as_of=day)
-        names = {e.id: e.name}
-        for r in rels:
-            o = r.other(e.id)
-            names[o] = st.entity(o).name
+        with collecting() as notes:
+            view = entity_view(st, ref, as_of=day)
+        print_resolutions(notes)
+        e, rels, names = view.entity, view.relations, view.names
         if fmt is Format.json:
-            emit_json({"entity": entity_dict(e, store=st),
-                       "relations": [relation_dict(r, st, names=names, perspective=e.id) for r in rels]})
+            emit_json(attach(view.as_dict(), notes))
             return
         if fmt is Format.csv:
-            emit_csv([relation_dict(r, st, names=names, perspective=e.id) for r in rels],
+            emit_csv([relation_dict(r, st, names=names, perspective=e.id, as_of=day) for r in rels],
                      ["id", "type", "direction", "subject", "subject_name", "object", "object_name",
-                      "since", "until", "confidence", "citations"])
+                      "since", "until", "time", "confidence", "citations"])
             return
         head = f"[bold]{escape(e.name)}[/bold] ({escape(e.id)}) — {e.type_label}"
         if e.status:
             head += f" · {e.status}"
         console.print(head)
+        lines = []
+        life = _lifetime_line(e)
+        if life:
+            lines.append(life)
+        if day and not e.shown_on(day):
+            lines.append(f"as of {day.isoformat()}: {time_text(e, day)}")
         if e.aliases:
-            console.print("aliases: " + escape(", ".join(str(a) for a in e.aliases)))
+            lines.append("aliases: " + ", ".join(str(a) for a in e.aliases))
         if e.description:
-            console.print(escape(e.description))
-        for k, v in e.external_ids.items():
-            console.print(f"{escape(k)}: {escape(v)}")
-        console.print(f"\n{len(rels)} relation{'s' if len(rels) != 1 else ''}"
-                      + (f" valid on {day.isoformat()}" if day else "") + ":")
+            lines.append(e.description)
+        lines.extend(f"{k}: {v}" for k, v in e.external_ids.items())
+        own = [source_line(c, st) for c in e.citations]
+        distinct = list(dict.fromkeys(own))
+        lines.append(f"\n{'source' if len(distinct) == 1 else 'sources'} of this entity:")
+        for line in distinct:
+            lines.append("  " + line)
+            lines.extend(f"    “{c.quote}”" for c, o in zip(e.citations, own) if o == line and c.quote)
+        lines.append(f"\n{len(rels)} relation{'s' if len(rels) != 1 else ''}"
+                     + (f" as of {day.isoformat()} (valid or reported by then)" if day else "") + ":")
         for r in rels:
-            console.print("  " + escape(relation_sentence(r, names, st, quotes=True)))
+            head_line, *quotes = relation_sentence(r, names, st, quotes=True, as_of=day).split("\n")
+            lines.extend(["  " + head_line, f"    relation {r.id}", *quotes])
+        lines.extend(view.left_out_lines(full=list_left_out))
+        print_lines(lines)
+
+
+def _lifetime_line(e) -> str:
+    """``founded 1970 · dissolved 2000`` / ``born 1934 · captured 1992-09-12 · died 2021``."""
+    parts = [f"{f} {getattr(e, f)}" for f in ("founded", "dissolved", "born", "captured", "died")
+             if getattr(e, f, None) is not None]
+    return " · ".join(parts)
 
 
 # ---------------------------------------------------------------- schema
 @schema_app.command("json-schema")
-def schema_json(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")) -> None:
+def schema_json(output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+                mkdir: bool = MkdirOpt) -> None:
     """The JSON Schema of the seed files (point your editor's YAML plugin at it)."""
     from crimegraph.schema.jsonschema import seed_json_schema_text
 
-    _write_text(seed_json_schema_text(), output)
+    _write_text(seed_json_schema_text(), output, mkdir)
 
 
-def _write_text(text: str, output: Optional[Path]) -> None:
+def _write_text(text: str, output: Optional[Path], mkdir: bool = False) -> None:
+    """Print ``text``, or write it to ``output`` whole (:mod:`crimegraph.atomic`)."""
     if output is None:
         sys.stdout.write(text)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    from crimegraph.atomic import write_text
+
+    write_text(output, text, mkdir=mkdir)
     err_console.print(f"wrote {escape(str(output))}")
 
 
@@ -195,6 +239,26 @@ _register_command_modules()
 
 # ---------------------------------------------------------------- entry point
 def main() -> None:
+    import signal
+    import warnings
+
+    from crimegraph.errors import SeedWarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, SeedWarning):
+            print_warnings([message.issue] if isinstance(message, SeedWarning) else [str(message)])
+        else:
+            default_show(message, category, filename, lineno, file, line)
+
+    default_show = warnings.showwarning
+    warnings.showwarning = show
+    warnings.simplefilter("always", SeedWarning)
+
+    def terminated(signum, frame):  # like Ctrl-C: files being written are removed, not left half-done
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, terminated)
     try:
         app()
     except CrimegraphError as exc:

@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import SeedsOpt, StoreOpt, console, err_console, open_cli_store
+from .common import AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, console, err_console, open_cli_store
 from .main import app
 
 REFINE_HINT = ("map a part of it: --ego ID --depth 1, --place ID, --economy ID or --path A B; "
@@ -52,8 +52,9 @@ def map_command(
                                                   help="Only these relation types (allied_with,rival_of)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title shown on the map."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="HTML file to write (default: a name from the map, "
-                                               "in the current folder)."),
+                                          help="HTML file to write, exactly this path (default: a name "
+                                               "from the map, in the current folder)."),
+    mkdir: bool = MkdirOpt,
     size_by: str = typer.Option("degree", "--size-by",
                                 help="Node size: degree, citations, betweenness, pagerank or none."),
     aggregate: Optional[str] = typer.Option(None, "--aggregate", metavar="BY",
@@ -67,14 +68,19 @@ def map_command(
                                           help="Up to this many entities the browser relaxes the "
                                                "layout with physics (default 300); above, positions "
                                                "are computed in Python."),
+    geo: bool = typer.Option(False, "--geo",
+                             help="Draw a geographic map instead: places on an offline Natural Earth "
+                                  "basemap, sized by the actors present, routes as arrows."),
     seeds: Optional[Path] = SeedsOpt,
     store: str = StoreOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """Write an interactive network map: one self-contained HTML file that opens offline.
 
     Without a mode it maps the whole graph. Click an entity or a line for its
     description, period, confidence and sources with quotes; search, filter by
-    kind, relation type and year. Prints the path of the file written.
+    kind, relation type and year. With --geo, the same selection on a
+    geographic map. Prints the path of the file written.
     """
     from crimegraph.queries.params import parse_as_of, parse_types
     from crimegraph.schema.types import PartialDate
@@ -91,25 +97,38 @@ def map_command(
     if from_types:
         rel_types = (rel_types or frozenset()) | from_types
 
+    from crimegraph.atomic import check_file_target
+    from crimegraph.graph.resolution import collecting
+
+    from .common import print_resolutions
+
+    if output is not None:  # a path that cannot be written fails before the map is made
+        check_file_target(output, mkdir=mkdir)
     t0 = time.perf_counter()
-    with open_cli_store(seeds, store) as st:
-        sel = select(st, ego=ego, depth=depth, cap=cap or None, path=path, max_hops=max_hops,
-                     k=paths, place=place, economy=economy, as_of=day, since=start, until=end,
-                     entity_types=entity_types, relation_types=rel_types)
+    with open_cli_store(seeds, store, complete="warn" if allow_incomplete else "require") as st:
+        with collecting() as named:
+            sel = select(st, ego=ego, depth=depth, cap=cap or None, path=path, max_hops=max_hops,
+                         k=paths, place=place, economy=economy, as_of=day, since=start, until=end,
+                         entity_types=entity_types, relation_types=rel_types)
+        print_resolutions(named)
         command = _command_line(sys.argv[1:])
         notes = [*sel.notes, f"Made with: {command}"]
-        result = render(
-            sel.subgraph, title=title or sel.title, subtitle=sel.subtitle, store=st,
-            size_by=size_by, aggregate=aggregate,
-            max_nodes=_limit(max_nodes, MAX_NODES), max_edges=_limit(max_edges, MAX_EDGES),
-            physics_max_nodes=PHYSICS_MAX_NODES if physics_max_nodes is None else physics_max_nodes,
-            period=sel.period, notes=notes, refine_hint=REFINE_HINT)
-    target = output or Path(f"{sel.slug}.html")
-    if target.suffix.lower() not in (".html", ".htm"):
-        target = target.with_name(target.name + ".html")
-    result.write(target)
+        if geo:
+            from crimegraph.visualizations.geo import render_geo
+
+            result = render_geo(sel.subgraph, title=title or sel.title, subtitle=sel.subtitle,
+                                store=st, period=sel.period, notes=notes)
+        else:
+            result = render(
+                sel.subgraph, title=title or sel.title, subtitle=sel.subtitle, store=st,
+                size_by=size_by, aggregate=aggregate,
+                max_nodes=_limit(max_nodes, MAX_NODES), max_edges=_limit(max_edges, MAX_EDGES),
+                physics_max_nodes=PHYSICS_MAX_NODES if physics_max_nodes is None else physics_max_nodes,
+                period=sel.period, notes=notes, refine_hint=REFINE_HINT)
+    target = output or Path(f"{sel.slug}{'-geo' if geo else ''}.html")
+    result.write(target, mkdir=mkdir)
     elapsed = time.perf_counter() - t0
-    how = (f"aggregated by {result.aggregated}" if result.aggregated else
+    how = ("geographic" if geo else f"aggregated by {result.aggregated}" if result.aggregated else
            "layout relaxed in the browser" if result.physics else "layout computed in Python")
     size = target.stat().st_size
     what = ("groups", "lines") if result.aggregated else ("entities", "relations")

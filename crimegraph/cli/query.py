@@ -13,7 +13,8 @@ from typing import Callable, List, Optional
 
 import typer
 
-from .common import Format, FormatOpt, SeedsOpt, StoreOpt, console, emit_csv, emit_json, open_cli_store
+from .common import (AllowIncompleteOpt, Format, FormatOpt, SeedsOpt, StoreOpt, emit_csv,
+                     emit_json, finite, open_cli_store, print_lines, print_resolutions)
 from .main import app
 
 query_app = typer.Typer(
@@ -25,22 +26,39 @@ query_app = typer.Typer(
 app.add_typer(query_app, name="query")
 
 AsOfOpt = typer.Option(None, "--as-of", metavar="DATE",
-                       help="Only relations valid on this date: YYYY (its last day), YYYY-MM or YYYY-MM-DD.")
+                       help="The answer as of this date: YYYY (its last day), YYYY-MM or YYYY-MM-DD. "
+                            "Shows relations valid then, and undated ones already reported by then "
+                            "(marked); leaves out what was not yet known or had ended.")
+LeftOutOpt = typer.Option(False, "--left-out", help="With --as-of: list what the date left out, and why.")
 TypesOpt = typer.Option(None, "--types", "-t", metavar="TYPES",
                         help="Only these relation types (repeat or comma-separate: allied_with,rival_of).")
 
 
-def _answer(seeds: Optional[Path], store: str, fmt: Format, ask: Callable) -> None:
-    """Open the store, ask, and print the result in the chosen format."""
-    with open_cli_store(seeds, store) as st:
+def _answer(seeds: Optional[Path], store: str, fmt: Format, allow_incomplete: bool, ask: Callable,
+            list_left_out: bool = False) -> None:
+    """Open the store, ask, and print the result in the chosen format.
+
+    A store whose graph is not known to be whole (an unfinished Neo4j load) is an error,
+    unless ``--allow-incomplete``: then a warning. Entities named by something other
+    than their id get a note on stderr (and ``resolved`` in the JSON) saying what they
+    were taken to be. An as-of answer ends with a line saying how much the date left
+    out (all of it, with reasons, under ``--left-out``); JSON always carries ``left_out``.
+    """
+    from crimegraph.graph.resolution import attach, collecting
+
+    with open_cli_store(seeds, store, complete="warn" if allow_incomplete else "require") as st, \
+            collecting() as notes:
         result = ask(st)
+    print_resolutions(notes)
     if fmt is Format.json:
-        emit_json(result.as_dict())
+        emit_json(attach(result.as_dict(), notes))
     elif fmt is Format.csv:
         emit_csv(result.rows(), result.columns)
     else:
-        for line in result.lines():
-            console.print(line, markup=False, highlight=False)
+        lines = list(result.lines())
+        if hasattr(result, "left_out_lines"):
+            lines += result.left_out_lines(full=list_left_out)
+        print_lines(lines)
 
 
 def _day(value: Optional[str]):
@@ -67,12 +85,13 @@ def connections(
                                                    "e.g. a country every actor operates in."),
     as_of: Optional[str] = AsOfOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """How A is connected to B: the shortest paths, best-evidenced first, each step with its sources."""
     from crimegraph.queries import connections as ask
 
     day, kinds = _day(as_of), _types(types)
-    _answer(seeds, store, fmt, lambda st: ask(st, a, b, max_hops=max_hops, k=k, as_of=day, types=kinds,
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, a, b, max_hops=max_hops, k=k, as_of=day, types=kinds,
                                               avoid=avoid or ()))
 
 
@@ -83,15 +102,17 @@ def ego(
     cap: int = typer.Option(50, "--cap", min=0,
                             help="Most new neighbours shown per entity (0: no cap); the rest are counted."),
     types: Optional[List[str]] = TypesOpt,
-    as_of: Optional[str] = AsOfOpt,
+    as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """An entity's neighbourhood: its relations and its neighbours' relations, with sources."""
     from crimegraph.queries import ego_network
 
     day, kinds = _day(as_of), _types(types)
-    _answer(seeds, store, fmt, lambda st: ego_network(st, entity, depth=depth, types=kinds, as_of=day,
-                                                      cap=cap or None))
+    _answer(seeds, store, fmt, allow_incomplete,
+            lambda st: ego_network(st, entity, depth=depth, types=kinds, as_of=day, cap=cap or None),
+            list_left_out)
 
 
 @query_app.command("actors-in")
@@ -99,15 +120,17 @@ def actors_in(
     place: str = typer.Argument(..., metavar="PLACE", help="Place: id, name or alias (VRAEM, peru, \"Lake Titicaca\")."),
     trafficking: bool = typer.Option(False, "--trafficking",
                                      help="Also count actors that traffic to the place (traffics_to)."),
-    as_of: Optional[str] = AsOfOpt,
+    as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """Actors operating in a place or anywhere inside it, with each relation's period and sources."""
     from crimegraph.queries import actors_in as ask
 
     day = _day(as_of)
     types = ("operates_in", "traffics_to") if trafficking else ("operates_in",)
-    _answer(seeds, store, fmt, lambda st: ask(st, place, as_of=day, types=types))
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, place, as_of=day, types=types),
+            list_left_out)
 
 
 #: the one-entity views: (command, helper in crimegraph.queries, argument, its help, the command's help)
@@ -124,13 +147,14 @@ ONE_ENTITY_VIEWS = (
 def _one_entity_view(name: str, helper: str, metavar: str, arg_help: str, doc: str) -> None:
     def command(
         entity: str = typer.Argument(..., metavar=metavar, help=arg_help),
-        as_of: Optional[str] = AsOfOpt,
+        as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
         seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+        allow_incomplete: bool = AllowIncompleteOpt,
     ) -> None:
         import crimegraph.queries
 
         ask, day = getattr(crimegraph.queries, helper), _day(as_of)
-        _answer(seeds, store, fmt, lambda st: ask(st, entity, as_of=day))
+        _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, entity, as_of=day), list_left_out)
 
     command.__doc__ = doc
     command.__name__ = helper
@@ -144,14 +168,20 @@ for _view in ONE_ENTITY_VIEWS:
 @query_app.command()
 def timeline(
     entity: str = typer.Argument(..., metavar="ENTITY", help="Entity: id, name or alias."),
-    as_of: Optional[str] = AsOfOpt,
+    related: bool = typer.Option(True, "--related/--no-related",
+                                 help="Include the events of its factions, members and leaders "
+                                      "(one level), each saying through whom."),
+    as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """An entity's history in date order: events, relations beginning and ending."""
+    """An entity's history: dated entries in date order (events, periods, lifetime), then
+    undated relations by their first report, then what nothing dates."""
     from crimegraph.queries import timeline as ask
 
     day = _day(as_of)
-    _answer(seeds, store, fmt, lambda st: ask(st, entity, as_of=day))
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, entity, as_of=day, related=related),
+            list_left_out)
 
 
 @query_app.command()
@@ -166,12 +196,13 @@ def brokers(
     types: Optional[List[str]] = TypesOpt,
     as_of: Optional[str] = AsOfOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """Actors that bridge otherwise separate groups (betweenness centrality)."""
     from crimegraph.queries import brokers as ask
 
     day, kinds = _day(as_of), _types(types)
-    _answer(seeds, store, fmt, lambda st: ask(st, top=top, projection=projection, samples=samples,
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, top=top, projection=projection, samples=samples,
                                               seed=seed, types=kinds, as_of=day))
 
 
@@ -181,12 +212,13 @@ def communities(
     members: int = typer.Option(10, "--members", min=1, help="Members named per community (table format)."),
     projection: str = typer.Option("all", "--projection",
                                    help="all: every entity and relation; actors: actor-to-actor relations only."),
-    resolution: float = typer.Option(1.0, "--resolution", min=0.0,
-                                     help="Higher finds more, smaller communities."),
+    resolution: float = typer.Option(1.0, "--resolution", min=0.0, max=10.0, callback=finite,
+                                     help="Higher finds more, smaller communities (0 to 10)."),
     seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives the same communities."),
     types: Optional[List[str]] = TypesOpt,
     as_of: Optional[str] = AsOfOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """Groups of densely connected entities (Leiden)."""
     from crimegraph.queries import communities as ask
@@ -199,29 +231,36 @@ def communities(
         result.show = members
         return result
 
-    _answer(seeds, store, fmt, run)
+    _answer(seeds, store, fmt, allow_incomplete, run)
 
 
 @query_app.command()
 def evidence(
     relation_id: str = typer.Argument(..., metavar="RELATION_ID", help="Relation id (shining-path--operates-in--vraem)."),
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
     """A relation with its full citations: sources, quotes, pages, confidence in words."""
     from crimegraph.queries import evidence as ask
 
-    _answer(seeds, store, fmt, lambda st: ask(st, relation_id))
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, relation_id))
 
 
 @query_app.command()
 def search(
-    text: str = typer.Argument(..., metavar="TEXT", help="A name, part of one, or a misspelling."),
+    text: str = typer.Argument(..., metavar="TEXT",
+                               help="A name, part of one, a misspelling, or words from a description or quote."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="Most results."),
     kind: Optional[List[str]] = typer.Option(None, "--kind",
                                              help="Only this kind: actor, place, economy, event (repeatable)."),
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
+    allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """Find entities by name or alias, ignoring case and accents, forgiving typos."""
+    """Find entities by name, alias, id, type, description, quote or source title.
+
+    Ignores case and accents, stems English and Spanish words and forgives typos;
+    each hit has a score (100: an exact name) and the reason it matched.
+    """
     from crimegraph.queries import search as ask
 
-    _answer(seeds, store, fmt, lambda st: ask(st, text, limit=limit, kinds=kind or None))
+    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, text, limit=limit, kinds=kind or None))

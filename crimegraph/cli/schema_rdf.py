@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from .common import MkdirOpt
 from .main import _write_text, schema_app
 
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
@@ -22,24 +23,27 @@ def _vocab(base_iri: Optional[str]):
 
 
 @schema_app.command("owl")
-def schema_owl(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt) -> None:
+def schema_owl(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt,
+                mkdir: bool = MkdirOpt) -> None:
     """The OWL ontology (Turtle): classes per kind and type, a property per relation type."""
     from crimegraph.rdf.ontology import ontology_text
 
-    _write_text(ontology_text(_vocab(base_iri)), output)
+    _write_text(ontology_text(_vocab(base_iri)), output, mkdir)
 
 
 @schema_app.command("shacl")
-def schema_shacl(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt) -> None:
+def schema_shacl(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt,
+                mkdir: bool = MkdirOpt) -> None:
     """The SHACL shapes (Turtle) that every RDF export conforms to."""
     from crimegraph.rdf.shapes import shapes_text
 
-    _write_text(shapes_text(_vocab(base_iri)), output)
+    _write_text(shapes_text(_vocab(base_iri)), output, mkdir)
 
 
 @schema_app.command("context")
-def schema_context(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt) -> None:
+def schema_context(output: Optional[Path] = OutputOpt, base_iri: Optional[str] = BaseOpt,
+                mkdir: bool = MkdirOpt) -> None:
     """The JSON-LD context of the JSON-LD export (served at {base}ontology/context.jsonld)."""
     from crimegraph.rdf.context import context_document
 
-    _write_text(json.dumps(context_document(_vocab(base_iri)), indent=2, ensure_ascii=False) + "\n", output)
+    _write_text(json.dumps(context_document(_vocab(base_iri)), indent=2, ensure_ascii=False) + "\n", output, mkdir)

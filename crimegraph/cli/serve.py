@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from .common import SeedsOpt, err_console
+from .common import SeedsOpt, err_console, finite
 from .main import app
 
 SERVE_HELP = """Serve the graph over HTTP for linked-data consumers.
@@ -25,6 +25,14 @@ projection: for --store memory (the default) and --store neo4j it is written fro
 data at startup with the project's RDF writer; for --store rdf it is the RDF store's own
 Oxigraph data. A query past --sparql-timeout or --sparql-max-results is stopped (its worker is
 killed and replaced if need be); updates and SERVICE are refused.
+
+Every query is parsed (rdflib's SPARQL grammar) before it runs: updates and SERVICE get 403,
+text that is not a query 400. The workers also run in a network namespace of their own, so that
+a query cannot reach another host; where that cannot be had (no unshare(), e.g. a container's
+seccomp profile) SPARQL stays off, with a warning that says why, unless --allow-unisolated-sparql.
+
+A client has --header-timeout seconds to send a whole request head; past --max-connections open
+connections a new one gets an immediate 503 (the cap is lowered to fit `ulimit -n`).
 
 The base IRI defaults to http://HOST:PORT/ so that IRIs dereference; a base with a path
 (http://example.org/crimegraph/) mounts everything under that path.
@@ -47,7 +55,7 @@ def serve(
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=16,
                                 help="uvicorn worker processes (each loads the data and its SPARQL workers)."),
     sparql_timeout: float = typer.Option(10.0, "--sparql-timeout", envvar="CRIMEGRAPH_SPARQL_TIMEOUT",
-                                         show_envvar=True, min=0.1, max=3600,
+                                         show_envvar=True, min=0.1, max=3600, callback=finite,
                                          help="Seconds a SPARQL query may run."),
     sparql_max_results: int = typer.Option(10_000, "--sparql-max-results", envvar="CRIMEGRAPH_SPARQL_MAX_RESULTS",
                                            show_envvar=True, min=1,
@@ -60,6 +68,21 @@ def serve(
     cors_origin: Optional[List[str]] = typer.Option(
         None, "--cors-origin", envvar="CRIMEGRAPH_CORS_ORIGINS", show_envvar=True,
         help="Allow browsers on this origin to read responses (repeatable; * for any). Off by default."),
+    allow_unisolated_sparql: bool = typer.Option(
+        False, "--allow-unisolated-sparql", envvar="CRIMEGRAPH_SPARQL_ALLOW_UNISOLATED", show_envvar=True,
+        help="Serve SPARQL even where its workers cannot be cut off from the network (otherwise SPARQL "
+             "is then off: only the SERVICE check would stand between a query and other hosts)."),
+    header_timeout: float = typer.Option(10.0, "--header-timeout", envvar="CRIMEGRAPH_HEADER_TIMEOUT",
+                                         show_envvar=True, min=0.1, max=3600, callback=finite,
+                                         help="Seconds a client has to send a whole request head; then "
+                                              "408 and the connection is closed."),
+    max_connections: int = typer.Option(1000, "--max-connections", envvar="CRIMEGRAPH_MAX_CONNECTIONS",
+                                        show_envvar=True, min=1,
+                                        help="Most open connections per server process; past it a new "
+                                             "connection gets 503 at once (lowered to fit ulimit -n)."),
+    allow_incomplete: bool = typer.Option(
+        False, "--allow-incomplete", envvar="CRIMEGRAPH_ALLOW_INCOMPLETE",
+        help="Serve a Neo4j store whose last load never finished (a warning says so) instead of refusing."),
     cache_size: int = typer.Option(4096, "--cache-size", min=0, help="Serialised representations kept in memory."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level (debug, info, warning, error)."),
 ) -> None:
@@ -81,26 +104,35 @@ def serve(
     origins: tuple[str, ...] = ()
     for item in cors_origin or ():
         origins += tuple(o for o in item.split(",") if o.strip())
+    from crimegraph.api.server import BACKLOG, GuardedH11Protocol, configure, fit_connections
+
+    fitted, too_many = fit_connections(max_connections)
     settings = Settings(sparql_timeout=sparql_timeout, sparql_max_results=sparql_max_results,
                         sparql_workers=sparql_workers, sparql_max_memory_mb=sparql_max_memory,
-                        cors_origins=origins, cache_size=cache_size)
+                        sparql_allow_unisolated=allow_unisolated_sparql, header_timeout=header_timeout,
+                        max_connections=fitted, cors_origins=origins, cache_size=cache_size)
     base = check_base(base_iri or default_base(host, port))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO),
                         format="%(levelname)s:     %(name)s: %(message)s")
+    if too_many:
+        err_console.print(f"[yellow]warning:[/yellow] {escape(too_many)}")
+    configure(settings.header_timeout, settings.max_connections)
     # h11's request-head limit must fit a GET query string of --sparql-max-query bytes (64 KiB, encoded)
     common = dict(host=host, port=port, log_level=log_level, timeout_keep_alive=15, server_header=False,
-                  h11_max_incomplete_event_size=256 * 1024)
+                  h11_max_incomplete_event_size=256 * 1024, http=GuardedH11Protocol, backlog=BACKLOG)
     err_console.print(f"crimegraph: serving {escape(base)} from the {escape(store)} store on "
                       f"{escape(host)}:{port} ({workers} process{'es' if workers != 1 else ''}, "
                       f"{sparql_workers} SPARQL worker{'s' if sparql_workers != 1 else ''} each)")
     if workers == 1:
         from crimegraph.api.app import create_app, open_serving_store
 
-        application = create_app(open_serving_store(store, seeds, base), base, settings)
+        application = create_app(open_serving_store(store, seeds, base, allow_incomplete), base, settings)
         uvicorn.run(application, **common)
         return
     os.environ.update(settings.to_env())
     os.environ["CRIMEGRAPH_STORE"] = store
+    if allow_incomplete:
+        os.environ["CRIMEGRAPH_ALLOW_INCOMPLETE"] = "1"
     os.environ["CRIMEGRAPH_BASE_IRI"] = base
     if seeds is not None:
         os.environ["CRIMEGRAPH_SEEDS"] = str(Path(seeds).resolve())

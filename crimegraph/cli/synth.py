@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from .common import Format, FormatOpt, console, emit_json, progress_callback
+from .common import Format, FormatOpt, MkdirOpt, console, emit_json, progress_callback
 from .main import app
 
 
@@ -15,10 +15,13 @@ from .main import app
 def synth(
     entities: int = typer.Option(..., "--entities", "-n", min=1, help="How many entities (at least 40)."),
     relations: int = typer.Option(..., "--relations", "-m", min=1, help="How many relations."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write (empty or absent)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write (empty or absent); it appears "
+                                                     "whole or not at all."),
     seed: int = typer.Option(0, "--seed", help="The same seed writes the same files."),
     chunk: int = typer.Option(50_000, "--chunk", min=1000, help="Entities or relations per file."),
-    force: bool = typer.Option(False, "--force", help="Replace the YAML files of an earlier run in --out."),
+    force: bool = typer.Option(False, "--force", help="Replace the YAML files of an earlier run in --out "
+                                                      "(other files stay), creating missing parent folders."),
+    mkdir: bool = MkdirOpt,
     fmt: Format = FormatOpt,
 ) -> None:
     """Write a valid synthetic seed dataset with a realistic shape (heavy-tailed degrees, a place
@@ -28,7 +31,7 @@ def synth(
     advance, prog = progress_callback(entities + relations, "writing")
     try:
         summary = write_synthetic(out, entities=entities, relations=relations, seed=seed, chunk=chunk,
-                                  progress=advance, force=force)
+                                  progress=advance, force=force, mkdir=mkdir)
     finally:
         if prog is not None:
             prog.stop()

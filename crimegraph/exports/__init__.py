@@ -39,7 +39,7 @@ class Format:
 
 #: export formats (one line each; the module is imported only when the format is used)
 EXPORTERS: dict[str, Format] = {f.name: f for f in (
-    Format("ftm", "crimegraph.exports.ftm:write_ftm",
+    Format("ftm", "crimegraph.exports.ftm_export:write_ftm",
            "FollowTheMoney entities, line-delimited JSON (Aleph, OpenSanctions)", ".ftm.json", extra="ftm"),
     Format("gexf", "crimegraph.exports.graphs:write_gexf",
            "GEXF 1.3 for Gephi, with kinds, relation types, periods and confidence", ".gexf"),
@@ -52,7 +52,7 @@ EXPORTERS: dict[str, Format] = {f.name: f for f in (
 )}
 #: import formats
 IMPORTERS: dict[str, Format] = {f.name: f for f in (
-    Format("ftm", "crimegraph.exports.ftm:read_ftm",
+    Format("ftm", "crimegraph.exports.ftm_import:read_ftm",
            "FollowTheMoney entities (line-delimited JSON) into seed YAML for review", ".ftm.json", extra="ftm"),
     Format("csv", "crimegraph.exports.tables:read_relations_csv",
            "a relations spreadsheet (CSV) into seed YAML for review", ".csv"),

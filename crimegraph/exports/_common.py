@@ -55,13 +55,17 @@ def text_out(target: Any) -> Iterator[IO[str]]:
 
 
 def out_dir(target: Any) -> Path:
-    """The output folder of a multi-file format, created when missing."""
-    path = Path(target)
-    if path.exists() and not path.is_dir():
-        from crimegraph.errors import UsageError
+    """The output folder of a multi-file format: created when missing (its parent must exist).
 
-        raise UsageError(f"-o: {path} is a file; this format writes several files into a folder")
-    path.mkdir(parents=True, exist_ok=True)
+    ``crimegraph export`` passes the temporary folder of :func:`crimegraph.atomic.atomic_folder`,
+    which is renamed into place once the exporter has written everything.
+    """
+    from crimegraph.atomic import check_folder_target
+
+    path = Path(target)
+    if not path.is_dir():
+        check_folder_target(path)
+        path.mkdir()
     return path
 
 
@@ -81,7 +85,7 @@ def entity_seed(e: Entity) -> dict[str, Any]:
 
 
 def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def citation_line(c: Citation, sources: dict[str, Source]) -> str:
@@ -126,6 +130,36 @@ def entity_extra(e: Entity) -> dict[str, Any]:
             figs = e.figures.model_dump(exclude_none=True)
             if figs:
                 out["figures_json"] = json_text(figs)
+    return out
+
+
+#: an actor's sourced lifetime, as written
+LIFETIME_COLUMNS = ("founded", "dissolved", "born", "died", "captured")
+#: the derived time of an entity or relation (schema/timing.py), kept apart from validity
+TIME_COLUMNS = ("first_reported", "last_reported", "time_basis", "shown_from", "shown_until")
+
+
+def lifetime_values(e: Entity) -> dict[str, str]:
+    """``{"founded": "1970", "died": "2021-09-11"}``: the lifetime fields an entity states."""
+    return {f: getattr(e, f).value for f in LIFETIME_COLUMNS if getattr(e, f, None) is not None}
+
+
+def time_values(item) -> dict[str, Any]:
+    """The derived time of an item, as plain values: first and last reported (as written), the
+    basis of its as-of window and the window's first and last day (ISO; ``shown_from`` absent
+    for an undated item, which no as-of answer shows)."""
+    t = item.timing
+    if t is None:
+        return {}
+    out: dict[str, Any] = {"time_basis": t.basis}
+    if t.first is not None:
+        out["first_reported"] = t.first.value
+    if t.last is not None:
+        out["last_reported"] = t.last.value
+    if t.start is not None:
+        out["shown_from"] = t.start.isoformat()
+    if t.end is not None:
+        out["shown_until"] = t.end.isoformat()
     return out
 
 

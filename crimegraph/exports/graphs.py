@@ -22,10 +22,15 @@ column.)
   citations (source, quote, page) as JSON; ``external_ids`` and ``figures``
   are JSON objects.
 * GEXF is written as version 1.3 in dynamic mode with ``timeformat="date"``:
-  each edge's ``start`` is the first day its ``since`` covers and ``end`` the
-  last day its ``until`` covers (``since: 1999`` starts 1999-01-01,
-  ``until: 2015`` ends 2015-12-31; a missing bound stays open), and each event
-  spans its date. Gephi's timeline works from these. Edge ``weight`` is the
+  each node's and edge's ``start`` and ``end`` are its as-of window
+  (schema/timing.py: the first and last day ``crimegraph … --as-of`` shows it;
+  ``since: 1999`` starts 1999-01-01, an undated relation starts at its first
+  report, an event on its date; an open bound is left out), so Gephi's
+  timeline shows what crimegraph's as-of answers show. Validity stays in
+  ``since``/``until``/``since_start``/``until_end``; the derived time in
+  ``first_reported``, ``last_reported``, ``time_basis`` (an ``undated`` item has
+  no interval, and no as-of answer shows it), ``shown_from``, ``shown_until``;
+  actors' lifetimes in ``founded`` … ``captured``; ``derived`` notes as JSON. Edge ``weight`` is the
   confidence score (A1 = 1.0), edge ``kind`` the relation type (Gephi keeps
   parallel edges of different kinds), and edges and nodes carry a
   ``viz:color`` (relation colours from the schema).
@@ -49,10 +54,14 @@ from crimegraph.schema.models import Entity, Relation, citations_json
 from crimegraph.schema.vocab import RELATION_TYPES, Kind
 
 from ._common import (
+    LIFETIME_COLUMNS,
+    TIME_COLUMNS,
     entity_extra,
+    lifetime_values,
     period_end,
     period_start,
     text_out,
+    time_values,
     xml_attr,
     xml_text,
 )
@@ -74,11 +83,15 @@ NODE_ATTRIBUTES: dict[str, str] = {
     "date_start": "string",
     "date_end": "string",
     "figures": "string",
+    **{f: "string" for f in LIFETIME_COLUMNS},
+    **{f: "string" for f in TIME_COLUMNS},
+    "derived": "string",
     "sources": "string",
     "citations": "string",
 }
 EDGE_ATTRIBUTES: dict[str, str] = {
     "relation_type": "string",
+    "nature": "string",
     "symmetric": "boolean",
     "since": "string",
     "until": "string",
@@ -89,6 +102,8 @@ EDGE_ATTRIBUTES: dict[str, str] = {
     "period": "string",
     "confidence": "string",
     "confidence_score": "double",
+    **{f: "string" for f in TIME_COLUMNS},
+    "derived": "string",
     "sources": "string",
     "citations": "string",
     "notes": "string",
@@ -126,6 +141,10 @@ def node_attributes(e: Entity) -> dict[str, Any]:
             d[k] = extra[k]
     if "figures_json" in extra:
         d["figures"] = extra["figures_json"]
+    d.update(lifetime_values(e))
+    d.update(time_values(e))
+    if e.derived:
+        d["derived"] = json.dumps(e.derived, ensure_ascii=False, sort_keys=True)
     return d
 
 
@@ -134,6 +153,7 @@ def edge_attributes(r: Relation) -> dict[str, Any]:
     decl = RELATION_TYPES[r.type]
     d: dict[str, Any] = {
         "relation_type": r.type,
+        "nature": decl.nature,
         "symmetric": decl.symmetric,
         "confidence": r.confidence.code,
         "confidence_score": r.confidence.score,
@@ -150,6 +170,9 @@ def edge_attributes(r: Relation) -> dict[str, Any]:
         d["until_end"] = period_end(r)
     if r.period:
         d["period"] = r.period
+    d.update(time_values(r))
+    if r.derived:
+        d["derived"] = json.dumps(r.derived, ensure_ascii=False, sort_keys=True)
     if r.notes:
         d["notes"] = r.notes
     return d
@@ -193,9 +216,7 @@ def iter_gexf(dataset: Dataset, options: Optional[dict] = None) -> Iterator[str]
     yield '    <nodes>\n'
     for e in dataset.entities.values():
         attrs = node_attributes(e)
-        time = ""
-        if "date_start" in attrs:
-            time = f' start="{attrs["date_start"]}" end="{attrs["date_end"]}"'
+        time = _interval(e.timing)
         parts = [f'      <node id="{xml_attr(e.id)}" label="{xml_attr(e.name)}"{time}>\n        <attvalues>\n']
         for k, v in attrs.items():
             parts.append(f'          <attvalue for="{k}" value="{xml_attr(_value(v))}"/>\n')
@@ -206,11 +227,7 @@ def iter_gexf(dataset: Dataset, options: Optional[dict] = None) -> Iterator[str]
     for rel in dataset.relations.values():
         decl = RELATION_TYPES[rel.type]
         attrs = edge_attributes(rel)
-        time = ""
-        if rel.since is not None:
-            time += f' start="{period_start(rel)}"'
-        if rel.until is not None:
-            time += f' end="{period_end(rel)}"'
+        time = _interval(rel.timing)
         parts = [f'      <edge id="{xml_attr(rel.id)}" source="{xml_attr(rel.subject)}" '
                  f'target="{xml_attr(rel.object)}" label="{xml_attr(decl.label)}" kind="{rel.type}" '
                  f'weight="{rel.confidence.score!r}"{time}>\n        <attvalues>\n']
@@ -220,6 +237,17 @@ def iter_gexf(dataset: Dataset, options: Optional[dict] = None) -> Iterator[str]
         parts.append(f'        </attvalues>\n        <viz:color r="{r}" g="{g}" b="{b}"/>\n      </edge>\n')
         yield "".join(parts)
     yield '    </edges>\n  </graph>\n</gexf>\n'
+
+
+def _interval(timing) -> str:
+    """The GEXF interval of an item: its as-of window (schema/timing.py), so that Gephi's
+    timeline shows what crimegraph's --as-of shows; an open bound is left out."""
+    if timing is None or timing.start is None:
+        return ""
+    out = "" if timing.start.year == 1 else f' start="{timing.start.isoformat()}"'
+    if timing.end is not None:
+        out += f' end="{timing.end.isoformat()}"'
+    return out
 
 
 def write_gexf(dataset: Dataset, target: IO[bytes], options: Optional[dict] = None) -> int:

@@ -56,6 +56,7 @@ from typing import Any, Iterable, Optional
 
 from crimegraph.graph.neo4j_cypher import (
     ENTITY_LABEL,
+    DatasetFingerprint,
     META_LABEL,
     SOURCE_LABEL,
     entity_labels,
@@ -200,19 +201,28 @@ def _fingerprinted(props: dict[str, Any], fp: bool) -> dict[str, Any]:
     return props
 
 
-def _entity_rows(dataset: Dataset, fp: bool = True):
+def _entity_rows(dataset: Dataset, fp: bool = True, whole: Optional[DatasetFingerprint] = None):
     for seq, e in enumerate(dataset.entities.values()):
-        yield e, _fingerprinted(entity_props(e, seq), fp)
+        props = _fingerprinted(entity_props(e, seq), fp)
+        if whole is not None:
+            whole.add("entities", props["fp"])
+        yield e, props
 
 
-def _source_rows(dataset: Dataset, fp: bool = True):
+def _source_rows(dataset: Dataset, fp: bool = True, whole: Optional[DatasetFingerprint] = None):
     for seq, s in enumerate(dataset.sources.values()):
-        yield s, _fingerprinted({**source_props(s), "seq": seq}, fp)
+        props = _fingerprinted({**source_props(s), "seq": seq}, fp)
+        if whole is not None:
+            whole.add("sources", props["fp"])
+        yield s, props
 
 
-def _relation_rows(dataset: Dataset, fp: bool = True):
+def _relation_rows(dataset: Dataset, fp: bool = True, whole: Optional[DatasetFingerprint] = None):
     for seq, r in enumerate(dataset.relations.values()):
-        yield r, _fingerprinted({**relation_props(r), "seq": seq}, fp)
+        props = _fingerprinted({**relation_props(r), "seq": seq}, fp)
+        if whole is not None:
+            whole.add("relations", props["fp"])
+        yield r, props
 
 
 def _plan(dataset: Dataset) -> tuple[_Columns, _Columns, _Columns]:
@@ -257,13 +267,14 @@ def _write(dataset: Dataset, folder: Path, options: dict) -> int:
     ent_cols, src_cols, rel_cols = _plan(dataset)
     delim = options.get("array_delimiter") or _pick(ent_cols.used | src_cols.used | rel_cols.used)
     multiline = False
+    whole = DatasetFingerprint()
 
     # entities
     names = ent_cols.names(skip=("id",))
     header = [f"id:ID({ENTITY_LABEL})", ":LABEL", *(ent_cols.header(n) for n in names)]
     w = _Writer(folder / "entities.csv", header, delim)
     try:
-        for e, props in _entity_rows(dataset):
+        for e, props in _entity_rows(dataset, whole=whole):
             # several labels are separated by the array delimiter, like array values
             labels = entity_labels(e.type).lstrip(":").split(":")
             w.row([e.id, labels, *(props.get(n) for n in names)])
@@ -276,7 +287,7 @@ def _write(dataset: Dataset, folder: Path, options: dict) -> int:
     header = [f"id:ID({SOURCE_LABEL})", ":LABEL", *(src_cols.header(n) for n in names)]
     w = _Writer(folder / "sources.csv", header, delim)
     try:
-        for s, props in _source_rows(dataset):
+        for s, props in _source_rows(dataset, whole=whole):
             w.row([s.id, SOURCE_LABEL, *(props.get(n) for n in names)])
     finally:
         w.close()
@@ -288,7 +299,7 @@ def _write(dataset: Dataset, folder: Path, options: dict) -> int:
               *(rel_cols.header(n) for n in names)]
     w = _Writer(folder / "relations.csv", header, delim)
     try:
-        for r, props in _relation_rows(dataset):
+        for r, props in _relation_rows(dataset, whole=whole):
             w.row([r.subject, r.object, RELATION_TYPES[r.type].cypher_type, *(props.get(n) for n in names)])
     finally:
         w.close()
@@ -297,7 +308,7 @@ def _write(dataset: Dataset, folder: Path, options: dict) -> int:
     # the meta node
     meta = meta_props(dataset.meta, {"entities": len(dataset.entities),
                                      "relations": len(dataset.relations),
-                                     "sources": len(dataset.sources)})
+                                     "sources": len(dataset.sources)}, whole.hexdigest())
     meta_cols = _Columns(())
     meta_cols.see(meta)
     names = meta_cols.names()

@@ -7,13 +7,21 @@ option ``bom: false`` leaves it out), one row per item:
 
 ``nodes.csv``
     id, type, kind, type_label, name, aliases (``"; "``-joined), description,
-    status, wikidata, external_ids (JSON), lat, lon, date, sources (cited
-    source ids), citations_json (the exact citations: source, quote, page).
+    status, wikidata, external_ids (JSON), lat, lon, date, founded, dissolved,
+    born, died, captured (an actor's sourced lifetime), the derived time
+    (below), derived (the derivation notes, JSON), sources (cited source ids),
+    citations_json (the exact citations: source, quote, page).
 ``edges.csv``
-    id, type, label, subject, subject_name, object, object_name, symmetric,
+    id, type, nature (of the relation type: cooperation, hierarchy, supply, adversarial,
+    presence, economy, event, geography), label, subject, subject_name, object, object_name, symmetric,
     since, until, since_start, until_end (the first and last day the period
-    covers), confidence, confidence_score, sources, quotes, pages, notes,
-    citations_json.
+    covers), the derived time, confidence, confidence_score, sources, quotes,
+    pages, notes, derived, citations_json.
+the derived time (schema/timing.py), apart from validity
+    first_reported, last_reported (the earliest and latest date of the citing
+    sources, as written), time_basis (period, lifetime, event, reported,
+    undated, timeless), shown_from, shown_until (the first and last day an
+    as-of answer shows the item; shown_from empty: undated, never shown).
 ``sources.csv``
     id, title, publisher, date, url, reliability, notes.
 
@@ -44,19 +52,32 @@ from typing import Any, Iterable, Optional
 from pydantic import ValidationError
 
 from crimegraph.errors import DatasetInvalid, Issue, UsageError
+from crimegraph.textfile import NotUTF8, decode_utf8
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Citation, Relation, citations_json, default_relation_id
 from crimegraph.schema.types import Confidence, PartialDate
 from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES
 
-from ._common import entity_extra, flag, out_dir, period_end, period_start
+from ._common import (
+    LIFETIME_COLUMNS,
+    TIME_COLUMNS,
+    entity_extra,
+    flag,
+    lifetime_values,
+    out_dir,
+    period_end,
+    period_start,
+    time_values,
+)
 from .help_text import RELATIONS_CSV_HELP  # noqa: F401  (the columns; shown by `crimegraph import --help`)
 
 NODE_COLUMNS = ("id", "type", "kind", "type_label", "name", "aliases", "description", "status",
-                "wikidata", "external_ids", "lat", "lon", "date", "sources", "citations_json")
-EDGE_COLUMNS = ("id", "type", "label", "subject", "subject_name", "object", "object_name",
-                "symmetric", "since", "until", "since_start", "until_end", "confidence",
-                "confidence_score", "sources", "quotes", "pages", "notes", "citations_json")
+                "wikidata", "external_ids", "lat", "lon", "date", *LIFETIME_COLUMNS, *TIME_COLUMNS,
+                "derived", "sources", "citations_json")
+EDGE_COLUMNS = ("id", "type", "nature", "label", "subject", "subject_name", "object", "object_name",
+                "symmetric", "since", "until", "since_start", "until_end", *TIME_COLUMNS,
+                "confidence", "confidence_score", "sources", "quotes", "pages", "notes", "derived",
+                "citations_json")
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url", "reliability", "notes")
 #: columns holding free text, guarded against formula injection
 TEXT_COLUMNS = frozenset({"name", "aliases", "description", "subject_name", "object_name", "quotes",
@@ -128,6 +149,8 @@ def write_csv(dataset: Dataset, target, options: Optional[dict] = None) -> int:
                 "wikidata": ext.get("wikidata"),
                 "external_ids": json.dumps(ext, ensure_ascii=False, sort_keys=True) if ext else None,
                 "lat": extra.get("lat"), "lon": extra.get("lon"), "date": extra.get("date"),
+                **lifetime_values(e), **time_values(e),
+                "derived": json.dumps(e.derived, ensure_ascii=False, sort_keys=True) if e.derived else None,
                 "sources": "; ".join(dict.fromkeys(c.source for c in e.citations)),
                 "citations_json": citations_json(e.citations),
             })
@@ -140,16 +163,18 @@ def write_csv(dataset: Dataset, target, options: Optional[dict] = None) -> int:
             quotes = [f"[{c.source}] {c.quote}" for c in r.citations if c.quote]
             pages = [f"[{c.source}] p. {c.page}" for c in r.citations if c.page]
             sheet.row({
-                "id": r.id, "type": r.type, "label": decl.label,
+                "id": r.id, "type": r.type, "nature": decl.nature, "label": decl.label,
                 "subject": r.subject, "subject_name": names[r.subject].name,
                 "object": r.object, "object_name": names[r.object].name,
                 "symmetric": decl.symmetric,
                 "since": r.since.value if r.since else None, "until": r.until.value if r.until else None,
-                "since_start": period_start(r), "until_end": period_end(r),
+                "since_start": period_start(r), "until_end": period_end(r), **time_values(r),
                 "confidence": r.confidence.code, "confidence_score": r.confidence.score,
                 "sources": "; ".join(dict.fromkeys(c.source for c in r.citations)),
                 "quotes": "\n".join(quotes) or None, "pages": "; ".join(pages) or None,
-                "notes": r.notes, "citations_json": citations_json(r.citations),
+                "notes": r.notes,
+                "derived": json.dumps(r.derived, ensure_ascii=False, sort_keys=True) if r.derived else None,
+                "citations_json": citations_json(r.citations),
             })
     finally:
         sheet.close()
@@ -168,11 +193,11 @@ def write_csv(dataset: Dataset, target, options: Optional[dict] = None) -> int:
 
 REQUIRED_COLUMNS = ("type", "subject", "object")
 OPTIONAL_COLUMNS = ("since", "until", "confidence", "source", "quote", "page", "notes", "id",
-                    "citations_json", "sources")
+                    "citations_json", "sources", "derived")
 #: columns of our own edges.csv that are derived, accepted and ignored
-DERIVED_COLUMNS = ("label", "subject_name", "object_name", "symmetric", "since_start", "until_end",
+DERIVED_COLUMNS = ("label", "nature", "subject_name", "object_name", "symmetric", "since_start", "until_end",
                    "confidence_score", "quotes", "pages", "period", "since_precision",
-                   "until_precision")
+                   "until_precision", *TIME_COLUMNS)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + DERIVED_COLUMNS
 
 _TYPE_NAMES: dict[str, str] = {}
@@ -233,11 +258,9 @@ class _Rows:
         self.display = display
         data = path.read_bytes()
         try:
-            self.text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise ImportInvalid([RowIssue(display, line, 1,
-                                          "not UTF-8 text; save the sheet as 'CSV UTF-8'")]) from None
+            self.text = decode_utf8(data, hint="save the sheet as 'CSV UTF-8'")
+        except NotUTF8 as exc:
+            raise ImportInvalid([RowIssue(display, exc.line, exc.col, exc.message)]) from None
         first = self.text.split("\n", 1)[0]
         if delimiter is None:
             delimiter = ","
@@ -475,6 +498,17 @@ class _RelationsImport:
         if since and until and until.end < since.start:
             self.error(line, "until", f"{until} is before since ({since})")
         notes = excel_unguard(cell("notes")).strip() or None
+        derived = None
+        text = cell("derived").strip()
+        if text:
+            try:
+                derived = json.loads(text)
+            except json.JSONDecodeError as exc:
+                self.error(line, "derived", f"not JSON ({exc.msg}); give it as {{\"since\": \"...\"}}")
+            else:
+                if not (isinstance(derived, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                                          for k, v in derived.items())):
+                    self.error(line, "derived", "must be a JSON object of field name to note")
         if len(self.issues) > n_before:
             return
         rec: dict[str, Any] = {"type": rtype, "subject": subj, "object": obj}
@@ -486,6 +520,8 @@ class _RelationsImport:
         rec["citations"] = cits
         if notes:
             rec["notes"] = notes
+        if derived:
+            rec["derived"] = derived
         self._add(line, rid, rec)
 
     def _add(self, line: int, rid: Optional[str], rec: dict) -> None:

@@ -32,11 +32,13 @@ def coercions(v: RdfVocab) -> dict[str, Optional[str]]:
             if f.curie and f.kind in _COERCE:
                 out[v.term_name(v.expand(f.curie))] = _COERCE[f.kind]
     for curie in ("cg:subject", "cg:object", "cg:source", "prov:wasDerivedFrom", "owl:sameAs",
-                  "cg:citation", "schema:geo", "schema:identifier", "cg:figures", "skosxl:altLabel"):
+                  "cg:citation", "schema:geo", "schema:identifier", "cg:figures", "skosxl:altLabel",
+                  "cg:derivation"):
         out[v.term_name(v.expand(curie))] = "@id"
     out[v.term_name(v.expand("cg:relationType"))] = "@vocab"
-    for term in ("validFrom", "validTo"):
+    for term in ("validFrom", "validTo", "shownFrom", "shownUntil"):
         out[term] = XSD_DATE
+    out["datedSources"] = XSD_INTEGER
     for p in v.relation_props.values():
         out[v.term_name(p)] = "@id"
     return out
@@ -46,7 +48,7 @@ def class_terms(v: RdfVocab) -> dict[str, str]:
     """term -> class IRI for the ontology's own classes."""
     out = {}
     for iri in [*v.kind_classes.values(), *v.type_classes.values(), v.Relation, v.Citation,
-                v.Source, v.Dataset, v.Figures, v.Entity]:
+                v.Source, v.Dataset, v.Figures, v.Entity, v.expand("cg:Derivation")]:
         out[iri.rsplit("/", 1)[-1]] = iri
     return out
 

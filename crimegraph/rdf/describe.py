@@ -31,6 +31,12 @@ What is emitted (the data model agreed for every consumer):
   period), ``cg:confidence``, ``cg:citation`` nodes (``cg:source``, ``cg:quote``,
   ``cg:page``) and ``prov:wasDerivedFrom`` each source; in TriG these sit in
   the named graph ``{base}graph/qualified``;
+- on entities and relations alike, kept apart from validity: the derived
+  attestation (``cg:firstReported``/``cg:lastReported`` as written,
+  ``cg:eventDate``, ``cg:datedSources``) and as-of window (``cg:shownFrom``/
+  ``cg:shownUntil`` as ``xsd:date``, ``cg:timeBasis``, ``cg:shownFromBy``/
+  ``cg:shownUntilBy``) of schema/timing.py, and ``cg:derivation`` nodes
+  (``#derivation-1``: ``cg:derivedField``, ``skos:note``) for ``derived`` notes;
 - source ``{base}source/{id}``: ``cg:Source`` and ``prov:Entity`` with Dublin Core terms;
 - the dataset header ``{base}dataset/{id}`` (when it has any field).
 
@@ -109,6 +115,7 @@ class Describer(Terms):
             self._scalars[m] = tuple(s for s in self._scalars[m] if s[1] != "name")
         self._type_objs = {t: tuple((IRI, c) for c in cs) for t, cs in v.entity_types.items()}
         self._rel_props = {n: (IRI, p) for n, p in v.relation_props.items()}
+        self._timings: dict = {}
 
     # ------------------------------------------------------------ scalars
     def _scalars_into(self, props: list, model: str, obj) -> None:
@@ -140,6 +147,37 @@ class Describer(Terms):
                 props.append((pred, (LIT, val, XSD_ANYURI)))
             else:
                 props.append((pred, (LIT, str(val), None)))
+
+    def _timing_into(self, props: list, timing) -> None:
+        """The derived attestation and as-of window (:data:`~.vocab.TIMING_TERMS`), once per Timing."""
+        if timing is None:
+            return
+        cached = self._timings.get(timing)
+        if cached is None:
+            cached = []
+            for pred, attr, kind in self.timing_props:
+                val = getattr(timing, attr)
+                if val is None:
+                    continue
+                if kind == "date":
+                    cached.append((pred, (SAFE, val.value, DATE_DATATYPES[val.precision])))
+                elif kind == "day":
+                    cached.append((pred, (SAFE, val.isoformat(), XSD_DATE)))
+                elif kind == "integer":
+                    cached.append((pred, (SAFE, str(val), XSD_INTEGER)))
+                else:
+                    cached.append((pred, (SAFE, val, None)))
+            self._timings[timing] = cached
+        props.extend(cached)
+
+    def _derived_into(self, props: list, iri: str, derived) -> None:
+        if not derived:
+            return
+        for i, (name, note) in enumerate(derived.items(), 1):
+            props.append((self.p_derivation, Node(f"{iri}#derivation-{i}", None, [
+                (self.p_type, (IRI, self.c_derivation)),
+                (self.p_derived_field, (LIT, name, None)),
+                (self.p_note, (LIT, note, None))])))
 
     def _citations_into(self, props: list, iri: str, citations: list[Citation]) -> None:
         src = self.v.source_ns
@@ -209,11 +247,21 @@ class Describer(Terms):
             cp: list = [(self.p_type, (IRI, self.c_geo))]
             self._scalars_into(cp, "Coordinates", coords)
             props.append((self.p_geo, Node(f"{iri}#geo", None, cp)))
+            # GeoSPARQL: the point, and an area's bounding box, as WKT (longitude first)
+            props.append((self.p_has_geometry, Node(f"{iri}#geometry", None, [
+                (self.p_type, (IRI, self.c_geometry)),
+                (self.p_as_wkt, (SAFE, point_wkt(coords.lat, coords.lon), self.dt_wkt))])))
+            if coords.bbox is not None:
+                props.append((self.p_has_bbox, Node(f"{iri}#bbox", None, [
+                    (self.p_type, (IRI, self.c_geometry)),
+                    (self.p_as_wkt, (SAFE, bbox_wkt(coords.bbox), self.dt_wkt))])))
         figures = e.figures if is_event else None  # type: ignore[attr-defined]
         if figures is not None:
             fp: list = [(self.p_type, (IRI, self.v.Figures))]
             self._scalars_into(fp, "Figures", figures)
             props.append((self.p_figures, Node(f"{iri}#figures", None, fp)))
+        self._derived_into(props, iri, e.derived)
+        self._timing_into(props, e.timing)
         self._citations_into(props, iri, e.citations)
         if direct:
             ns = self.v.id_ns
@@ -234,6 +282,8 @@ class Describer(Terms):
             props.append((self.p_valid_from, (SAFE, r.since.start.isoformat(), XSD_DATE)))
         if r.until is not None:
             props.append((self.p_valid_to, (SAFE, r.until.end.isoformat(), XSD_DATE)))
+        self._derived_into(props, iri, r.derived)
+        self._timing_into(props, r.timing)
         self._citations_into(props, iri, r.citations)
         return Node(iri, graph, props)
 
@@ -267,6 +317,50 @@ class Describer(Terms):
 
 
 _rel_key = operator.attrgetter("id")
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+def point_wkt(lat: float, lon: float) -> str:
+    """A GeoSPARQL WKT point (longitude, then latitude).
+
+    >>> point_wkt(-12.05, -77.13)
+    'POINT(-77.13 -12.05)'
+    """
+    return f"POINT({_num(lon)} {_num(lat)})"
+
+
+def bbox_wkt(bbox) -> str:
+    """A bounding box ``[west, south, east, north]`` as a WKT polygon (counter-clockwise).
+
+    >>> bbox_wkt([-74.5, -13.0, -73.0, -11.5])
+    'POLYGON((-74.5 -13.0, -73.0 -13.0, -73.0 -11.5, -74.5 -11.5, -74.5 -13.0))'
+    """
+    w, s, e, n = (_num(x) for x in bbox)
+    return f"POLYGON(({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}))"
+
+
+def bbox_from_wkt(text: str) -> Optional[list[float]]:
+    """The ``[west, south, east, north]`` of :func:`bbox_wkt`'s polygon (None if it is not one).
+
+    >>> bbox_from_wkt(bbox_wkt([170.0, -10.0, -170.0, 10.0]))
+    [170.0, -10.0, -170.0, 10.0]
+    """
+    import re
+
+    m = re.fullmatch(r"\s*POLYGON\s*\(\((.*)\)\)\s*", text, re.IGNORECASE)
+    if not m:
+        return None
+    try:
+        pts = [tuple(float(v) for v in p.split()) for p in m.group(1).split(",")]
+    except ValueError:
+        return None
+    if len(pts) != 5 or any(len(p) != 2 for p in pts):
+        return None
+    # the first corner is the south-west one, the third the north-east one
+    return [pts[0][0], pts[0][1], pts[2][0], pts[2][1]]
 
 
 def date_literal(d: PartialDate) -> tuple:

@@ -18,7 +18,7 @@ from .context import class_terms, coercions, jsonld_context
 from .describe import IRI, LANG, Node
 from .vocab import RDF_TYPE, XSD_STRING, RdfVocab
 
-_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), allow_nan=False).encode
 
 
 class JsonLdCompactor:

@@ -36,12 +36,23 @@ def rdf_format(path: Path, name: Optional[str] = None):
     return getattr(ox.RdfFormat, key)
 
 
+def other_encoding(head: bytes):
+    from crimegraph.textfile import other_encoding as detect
+
+    return detect(head)
+
+
 def _local_jsonld(path: Path) -> bytes:
     """The JSON-LD document with a crimegraph context IRI replaced by the generated context."""
     from .context import jsonld_context
     from .vocab import RdfVocab, check_base
 
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(_utf8(path))
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: the JSON nests too deeply to read") from None
 
     def local(ctx):
         if isinstance(ctx, str):
@@ -63,6 +74,9 @@ def load_into_store(path: Path, fmt, store=None):
     import pyoxigraph as ox
 
     store = store if store is not None else ox.Store()
+    with open(path, "rb") as fh:
+        if other_encoding(fh.read(4)):
+            _utf8(path)  # names the UTF-16 or UTF-32 byte-order mark
     try:
         if fmt == ox.RdfFormat.JSON_LD:
             store.load(input=_local_jsonld(path), format=fmt)
@@ -71,8 +85,31 @@ def load_into_store(path: Path, fmt, store=None):
     except SyntaxError as exc:
         raise UsageError(f"{path}: not valid {fmt.name}: {exc}") from None
     except (OSError, ValueError) as exc:
+        if isinstance(exc, UnicodeDecodeError) or "utf-8" in str(exc).lower():
+            _utf8_lines(path)  # names the line and column of the first byte that is not UTF-8
         raise UsageError(f"{path}: cannot read it: {exc}") from None
     return store
+
+
+def _utf8(path: Path) -> str:
+    from crimegraph.textfile import NotUTF8, decode_utf8
+
+    try:
+        return decode_utf8(path.read_bytes())
+    except NotUTF8 as exc:
+        raise UsageError(f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
+
+
+def _utf8_lines(path: Path) -> None:
+    """Raise the located error of the first line that is not UTF-8 (streamed: dumps are large)."""
+    from crimegraph.textfile import NotUTF8, decode_utf8
+
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh):
+            try:
+                decode_utf8(line, line_offset=n)
+            except NotUTF8 as exc:
+                raise UsageError(f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
 
 
 def parse_file(path: Path, options: dict) -> tuple[dict, list[str]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Optional
 
 from crimegraph import __version__
-from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES, Kind
+from crimegraph.schema.vocab import ENTITY_TYPES, NATURES, RELATION_TYPES, Kind
 
 from .ttltext import block, bnode, lit, lst, prefixes
 from .vocab import (
@@ -29,6 +29,7 @@ from .vocab import (
     RdfVocab,
     _owner,
     fields,
+    pascal,
     rdf_vocab,
 )
 
@@ -42,6 +43,28 @@ RANGE = {"string": "xsd:string", "enum": "xsd:string", "integer": "xsd:integer",
          "confidence": "xsd:string"}
 DATE_RANGE = bnode([("a", "rdfs:Datatype"),
                     ("owl:unionOf", lst([f"xsd:{d.rsplit('#', 1)[1]}" for d in DATE_DATATYPES.values()]))])
+
+
+#: the derived time properties: term, label, range, comment (schema/timing.py)
+TIMING_ONTOLOGY = (
+    ("firstReported", "first reported", DATE_RANGE,
+     "The earliest date of the sources citing it (as written: year, month or day)."),
+    ("lastReported", "last reported", DATE_RANGE,
+     "The latest date of the sources citing it (as written)."),
+    ("eventDate", "event date", DATE_RANGE, "The date of the event it is tied to (as written)."),
+    ("datedSources", "dated sources", "xsd:nonNegativeInteger",
+     "How many distinct citing sources carry a date."),
+    ("shownFrom", "shown from", "xsd:date",
+     "The first day an as-of answer shows it (0001-01-01: open at the start)."),
+    ("shownUntil", "shown until", "xsd:date", "The last day an as-of answer shows it (absent: open)."),
+    ("timeBasis", "time basis", "xsd:string",
+     "What dates its window: period, lifetime, event (valid), reported (only its sources' dates), "
+     "undated (never shown as of a date) or timeless (places and economies)."),
+    ("shownFromBy", "shown from by", "xsd:string",
+     "What sets cg:shownFrom: since, open, event, reported, relations, or an end's lifetime "
+     "(subject:founded, object:born ...)."),
+    ("shownUntilBy", "shown until by", "xsd:string", "What sets cg:shownUntil: until, or an end's lifetime."),
+)
 
 
 def class_iri(v: RdfVocab, allowed: frozenset[str]) -> list[str]:
@@ -109,6 +132,21 @@ def ontology_text(vocab: Optional[RdfVocab] = None) -> str:
     out.append(block("cg:Dataset", [("a", "owl:Class"), ("rdfs:subClassOf", "schema:Dataset"),
                                     ("rdfs:label", lit("dataset", "en"))]))
     out.append(block("cg:Figures", [("a", "owl:Class"), ("rdfs:label", lit("figures of an event", "en"))]))
+    out.append(block("cg:Derivation", [
+        ("a", "owl:Class"), ("rdfs:label", lit("derivation", "en")),
+        ("skos:definition", lit("How a stated date, figure or coordinate of an item follows from the "
+                                "text its citations quote.", "en"))]))
+
+    out.append("\n# ---------------------------------------------------------------- relation natures\n\n")
+    out.append(block("cg:RelationNature", [
+        ("a", "skos:ConceptScheme"), ("rdfs:label", lit("relation natures", "en")),
+        ("skos:definition", lit("What kind of link a relation type is: criminal ties between actors, "
+                                "or context (a shared place, economy, event or enemy).", "en"))]))
+    for n in NATURES.values():
+        out.append(block(f"cg:{pascal(n.name)}Nature", [
+            ("a", "skos:Concept"), ("skos:inScheme", "cg:RelationNature"),
+            ("skos:prefLabel", lit(n.label, "en")), ("skos:definition", lit(n.description, "en")),
+            ("cg:criminalTie", lit(n.criminal))]))
 
     out.append("\n# ---------------------------------------------------------------- relation types\n\n")
     for name, d in RELATION_TYPES.items():
@@ -125,6 +163,7 @@ def ontology_text(vocab: Optional[RdfVocab] = None) -> str:
             ("rdfs:domain", _union(class_iri(v, d.subject))),
             ("rdfs:range", _union(class_iri(v, d.object))),
             ("cg:relationTypeName", lit(name)),
+            ("cg:nature", f"cg:{pascal(d.nature)}Nature"),
             ("cg:acyclic", lit(True) if d.acyclic else None),
         ]))
 
@@ -155,6 +194,15 @@ def ontology_text(vocab: Optional[RdfVocab] = None) -> str:
                         "comment": "The first day of the event's date (dcterms:date holds it as written)."}
     props["cg:validTo"] = {"domains": {"cg:Relation"}, "range": "xsd:date", "label": "valid to",
                            "comment": "The last day of the relation's period (from cg:until)."}
+    objects["cg:derivation"] = "cg:Derivation"
+    props["cg:derivation"]["comment"] = "A note saying how a stated value follows from the cited text."
+    props["cg:derivedField"] = {"domains": {"cg:Derivation"}, "range": "xsd:string",
+                                "label": "derived field", "comment": "The field the note is about."}
+    both = {"cg:Entity", "cg:Relation"}
+    for term, label, rng, comment in TIMING_ONTOLOGY:
+        props[f"cg:{term}"] = {"domains": both, "range": rng, "label": label,
+                               "comment": comment + " Derived (attestation and as-of window are "
+                               "kept apart from the stated validity cg:validFrom/cg:validTo)."}
     for curie in sorted(props):
         info = props[curie]
         is_obj = curie in objects
@@ -172,6 +220,7 @@ def ontology_text(vocab: Optional[RdfVocab] = None) -> str:
             pairs.append(("rdfs:comment", lit("one of: " + ", ".join(map(str, spec.enum)), "en")))
         out.append(block(curie, pairs))
     for ann, label in (("cg:inverseLabel", "inverse label"), ("cg:relationTypeName", "relation type name"),
-                       ("cg:typeName", "entity type name"), ("cg:acyclic", "acyclic")):
+                       ("cg:typeName", "entity type name"), ("cg:acyclic", "acyclic"),
+                       ("cg:nature", "relation nature"), ("cg:criminalTie", "criminal tie")):
         out.append(block(ann, [("a", "owl:AnnotationProperty"), ("rdfs:label", lit(label, "en"))]))
     return "".join(out)

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from crimegraph.schema.vocab import ENTITY_TYPES
 
-from .describe import IRI, LANG, LIT
+from .describe import IRI, LANG, LIT, bbox_from_wkt
 from .vocab import RDF_TYPE, RdfVocab, Terms, canonical_lang
 
 BNODE = 5  # (read side only) a blank node
@@ -143,6 +143,44 @@ class Reader(Terms):
                     out.append({"source": s})
         return out
 
+    def _timing(self, d: dict, iri: str, props: Props, used: set) -> None:
+        """The derived :class:`~crimegraph.schema.timing.Timing`, when the resource carries one."""
+        values: dict = {}
+        for pred, attr, kind in self.timing_props:
+            used.add(pred)
+            o = self._one(iri, props, pred, self.v.compact(pred))
+            if o is None or o[0] == IRI:
+                continue
+            values[attr] = o[1]
+        if not values:
+            return
+        from crimegraph.schema.timing import Timing
+
+        try:
+            d["timing"] = Timing.from_dict({
+                "first_reported": values.get("first"), "last_reported": values.get("last"),
+                "event_date": values.get("event"), "dated_sources": values.get("dated"),
+                "shown_from": values.get("start"), "shown_until": values.get("end"),
+                "basis": values.get("basis"), "start_by": values.get("start_by"),
+                "end_by": values.get("end_by")})
+        except ValueError as exc:
+            self._problem(iri, f"timing properties do not make a timing ({exc}); recomputed on import")
+
+    def _derived(self, d: dict, iri: str, props: Props, children: dict[str, Props], used: set) -> None:
+        used.add(self.p_derivation)
+        notes: dict[str, str] = {}
+        for o in sorted(props.get(self.p_derivation, ()), key=lambda o: _index(o[1])):
+            cp = children.get(o[1], {})
+            k = self._one(o[1], cp, self.p_derived_field, "cg:derivedField")
+            note = self._one(o[1], cp, self.p_note, "skos:note")
+            if k is None or note is None:
+                self._problem(o[1], "derivation without cg:derivedField and skos:note")
+                continue
+            notes[k[1]] = note[1]
+            self._unused(o[1], cp, {RDF_TYPE, self.p_derived_field, self.p_note})
+        if notes:
+            d["derived"] = notes
+
     def _unused(self, iri: str, props: Props, used: set, allowed: Iterable[str] = ()) -> None:
         allowed = set(allowed)
         for p in props:
@@ -165,7 +203,8 @@ class Reader(Terms):
             return None
         d: dict = {"id": ident, "type": etype}
         used = {RDF_TYPE, self.p_identifier, self.p_alt, self.p_sameas, self.p_extid,
-                self.p_geo, self.p_figures, *self.derived_props}
+                self.p_geo, self.p_figures, *self.derived_props,
+                self.p_has_geometry, self.p_has_bbox, self.p_derivation}
         self._scalars_into(d, model, iri, props, used)
         used.add(self.p_xl_alt)
         aliases = []
@@ -210,6 +249,17 @@ class Reader(Terms):
                 self._scalars_into(sd, sub, o[1], cp, cused)
                 self._unused(o[1], cp, cused)
                 d[name] = sd
+        if "coordinates" in d:
+            o = self._one(iri, props, self.p_has_bbox, "geo:hasBoundingBox")
+            if o is not None:
+                wkt = self._one(o[1], children.get(o[1], {}), self.p_as_wkt, "geo:asWKT")
+                box = bbox_from_wkt(wkt[1]) if wkt is not None else None
+                if box is None:
+                    self._problem(o[1], "bounding box without a WKT polygon from bbox_wkt")
+                else:
+                    d["coordinates"]["bbox"] = box
+        self._derived(d, iri, props, children, used)
+        self._timing(d, iri, props, used)
         d["citations"] = self._citations(iri, props, children, used)
         self._unused(iri, props, used, self.relation_props)
         return d
@@ -233,6 +283,8 @@ class Reader(Terms):
         used = {RDF_TYPE, self.p_identifier, self.p_reltype, self.p_subject, self.p_object,
                 *self.derived_props}
         self._scalars_into(d, "Relation", iri, props, used)
+        self._derived(d, iri, props, children, used)
+        self._timing(d, iri, props, used)
         d["citations"] = self._citations(iri, props, children, used)
         self._unused(iri, props, used)
         return d
@@ -330,7 +382,7 @@ class StoreReader:
 
         Put the selective patterns first: Oxigraph joins in the order written."""
         q = f"SELECT DISTINCT ?x WHERE {{ {where or f'?x a <{self.v.Relation}> .'} }}"
-        return self.hydrate(self.select(q), (self.reader.p_citation,))
+        return self.hydrate(self.select(q), (self.reader.p_citation, self.reader.p_derivation))
 
     def source_rows(self, where: str = "") -> dict:
         q = f"SELECT DISTINCT ?x WHERE {{ {where} ?x a <{self.v.Source}> . }}"
@@ -369,14 +421,15 @@ class StoreReader:
         return self.reader.meta(iri, rows[iri][0])
 
     def seed_data(self) -> dict:
-        """Everything, as the data of one seed file."""
+        """Everything, as the data of one seed file (derived timing left out: it is recomputed
+        when the seeds are validated, never typed)."""
         data: dict = {}
         meta = self.meta()
         if meta:
             data["dataset"] = meta
         data["sources"] = list(self.sources())
-        data["entities"] = list(self.entities())
-        data["relations"] = list(self.relations())
+        data["entities"] = [_stated(d) for d in self.entities()]
+        data["relations"] = [_stated(d) for d in self.relations()]
         self.check_direct(data["relations"])
         return data
 
@@ -402,6 +455,11 @@ class StoreReader:
                         "qualified cg:Relation (no period, confidence or source) was not imported")
         if missing > 20:
             self.reader.problems.append(f"... and {missing - 20} more direct triples without a cg:Relation")
+
+
+def _stated(d: dict) -> dict:
+    d.pop("timing", None)
+    return d
 
 
 def detect_base(store) -> Optional[str]:

@@ -21,7 +21,7 @@ from crimegraph.schema.vocab import RELATION_TYPES, TYPES_BY_KIND, Kind, kind_of
 
 from .ontology import class_iri
 from .ttltext import block, bnode, lit, lst, prefixes
-from .vocab import DATE_DATATYPES, PRECISIONS, FieldSpec, RdfVocab, fields, rdf_vocab
+from .vocab import DATE_DATATYPES, PRECISIONS, TIMING_TERMS, FieldSpec, RdfVocab, fields, rdf_vocab
 
 IND = "        "
 
@@ -99,6 +99,33 @@ def _may_hold(kind: Kind, allowed: frozenset[str]) -> bool:
     return kind.value in allowed or any(kind_of(t) is kind for t in allowed if t not in {k.value for k in Kind})
 
 
+def timing_properties() -> list[str]:
+    """The property shapes of the derived time (schema/timing.py) and of derivation notes,
+    shared by the entity and relation shapes."""
+    from crimegraph.schema.timing import BASES
+
+    out = [bnode([("sh:path", "cg:derivation"), ("sh:nodeKind", "sh:IRI"),
+                  ("sh:node", "cgsh:DerivationShape")])]
+    dates = lst([bnode([("sh:datatype", "xsd:" + d.rsplit("#", 1)[1])], IND + "    ")
+                 for d in DATE_DATATYPES.values()])
+    for term, _attr, kind in TIMING_TERMS:
+        pairs: list = [("sh:path", f"cg:{term}"), ("sh:maxCount", lit(1))]
+        if kind == "date":
+            pairs.append(("sh:or", dates))
+        elif kind == "day":
+            pairs.append(("sh:datatype", "xsd:date"))
+        elif kind == "integer":
+            pairs += [("sh:datatype", "xsd:integer"), ("sh:minInclusive", lit(0))]
+        else:
+            pairs.append(("sh:datatype", "xsd:string"))
+        if term == "timeBasis":
+            pairs.append(("sh:in", lst([lit(b) for b in BASES])))
+        if term == "shownFrom":
+            pairs.append(("sh:lessThanOrEquals", "cg:shownUntil"))
+        out.append(bnode(pairs))
+    return out
+
+
 def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
     """The SHACL shapes in Turtle."""
     v = vocab or rdf_vocab()
@@ -116,6 +143,7 @@ def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
                       ("sh:node", "cgsh:CitationShape")])
     derived = bnode([("sh:path", "prov:wasDerivedFrom"), ("sh:minCount", lit(1)),
                      ("sh:nodeKind", "sh:IRI"), ("sh:class", "cg:Source")])
+    timing = timing_properties()
 
     # ---- entities, one shape per kind
     for kind in Kind:
@@ -137,10 +165,14 @@ def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
                                                + "Q[1-9][0-9]*$"))]))
         props.append(bnode([("sh:path", "schema:identifier"), ("sh:nodeKind", "sh:IRI"),
                             ("sh:node", "cgsh:ExternalIdShape")]))
-        props.extend([citation, derived])
+        props.extend([citation, derived, *timing])
         if kind is Kind.place:
             props.append(bnode([("sh:path", "schema:geo"), ("sh:maxCount", lit(1)),
                                 ("sh:nodeKind", "sh:IRI"), ("sh:node", "cgsh:GeoShape")]))
+            # GeoSPARQL: the point and the bounding box as WKT geometries
+            for path in ("gsp:hasGeometry", "gsp:hasBoundingBox"):
+                props.append(bnode([("sh:path", path), ("sh:maxCount", lit(1)),
+                                    ("sh:nodeKind", "sh:IRI"), ("sh:node", "cgsh:GeometryShape")]))
         if kind is Kind.event:
             props.append(bnode([("sh:path", "cg:figures"), ("sh:maxCount", lit(1)),
                                 ("sh:nodeKind", "sh:IRI"), ("sh:node", "cgsh:FiguresShape")]))
@@ -183,7 +215,7 @@ def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
         bnode([("sh:path", "cg:validFrom"), ("sh:maxCount", lit(1)), ("sh:datatype", "xsd:date"),
                ("sh:lessThanOrEquals", "cg:validTo")]),
         bnode([("sh:path", "cg:validTo"), ("sh:maxCount", lit(1)), ("sh:datatype", "xsd:date")]),
-        citation, derived,
+        citation, derived, *timing,
     ]
     rt, subj_p, obj_p = (v.expand(c) for c in ("cg:relationType", "cg:subject", "cg:object"))
     direct = bnode([
@@ -206,6 +238,9 @@ def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
                        [("sh:nodeKind", "sh:IRI")]))
     props = _scalar_props("Coordinates", v)
     out.append(_closed("cgsh:GeoShape", None, props))
+    out.append(_closed("cgsh:GeometryShape", "gsp:Geometry", [
+        bnode([("sh:path", "gsp:asWKT"), ("sh:minCount", lit(1)), ("sh:maxCount", lit(1)),
+               ("sh:datatype", "gsp:wktLiteral")])]))
     props = _scalar_props("Figures", v)
     out.append(_closed("cgsh:FiguresShape", None, props))
     out.append(_closed("cgsh:ExternalIdShape", None, [
@@ -213,6 +248,11 @@ def shapes_text(vocab: Optional[RdfVocab] = None) -> str:
                ("sh:datatype", "xsd:string")]),
         bnode([("sh:path", "schema:value"), ("sh:minCount", lit(1)), ("sh:maxCount", lit(1)),
                ("sh:datatype", "xsd:string")])]))
+    out.append(_closed("cgsh:DerivationShape", "cg:Derivation", [
+        bnode([("sh:path", "cg:derivedField"), ("sh:minCount", lit(1)), ("sh:maxCount", lit(1)),
+               ("sh:datatype", "xsd:string")]),
+        bnode([("sh:path", "skos:note"), ("sh:minCount", lit(1)), ("sh:maxCount", lit(1)),
+               ("sh:datatype", "xsd:string"), ("sh:minLength", lit(1))])]))
     out.append(_closed("cgsh:LabelShape", None, [
         bnode([("sh:path", "skosxl:literalForm"), ("sh:minCount", lit(1)), ("sh:maxCount", lit(1)),
                ("sh:or", lst([bnode([("sh:datatype", "xsd:string")], IND + "    "),

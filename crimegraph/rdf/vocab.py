@@ -49,11 +49,12 @@ PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "http://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
+GEO = "http://www.opengis.net/ont/geosparql#"
 
 #: prefixes that do not depend on the base IRI
 STATIC_PREFIXES: dict[str, str] = {
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "skosxl": SKOSXL,
-    "dcterms": DCTERMS, "prov": PROV, "schema": SCHEMA, "wd": WD,
+    "dcterms": DCTERMS, "prov": PROV, "schema": SCHEMA, "wd": WD, "gsp": GEO,
 }
 
 RDF_TYPE = RDF + "type"
@@ -100,7 +101,10 @@ FIELD_ALIGNMENT: dict[tuple[str, str], str] = {
     ("Place", "coordinates"): "schema:geo",
     ("Coordinates", "lat"): "schema:latitude",
     ("Coordinates", "lon"): "schema:longitude",
+    ("Coordinates", "bbox"): "gsp:hasBoundingBox",
     ("Event", "date"): "dcterms:date",
+    ("Entity", "derived"): "cg:derivation",
+    ("Relation", "derived"): "cg:derivation",
     ("Relation", "type"): "cg:relationType",
     ("Relation", "notes"): "skos:note",
     ("Relation", "citations"): "cg:citation",
@@ -135,7 +139,25 @@ EXTRA_TERMS: dict[str, str] = {
     "subject": "cg:subject",
     "object": "cg:object",
     "source": "cg:source",
+    # attestation and as-of window (schema/timing.py): derived, kept apart from validity
+    "firstReported": "cg:firstReported",    # earliest date of a citing source (as written)
+    "lastReported": "cg:lastReported",      # latest date of a citing source (as written)
+    "eventDate": "cg:eventDate",            # date of the event it is tied to (as written)
+    "datedSources": "cg:datedSources",      # how many distinct citing sources are dated
+    "shownFrom": "cg:shownFrom",            # first day an as-of answer shows it (xsd:date)
+    "shownUntil": "cg:shownUntil",          # last day an as-of answer shows it (xsd:date)
+    "timeBasis": "cg:timeBasis",            # period, lifetime, event, reported, undated, timeless
+    "shownFromBy": "cg:shownFromBy",        # what sets cg:shownFrom (since, reported, subject:founded…)
+    "shownUntilBy": "cg:shownUntilBy",      # what sets cg:shownUntil
+    "derivedField": "cg:derivedField",      # the field a derivation note is about
 }
+
+#: the timing properties, in the order they are written: (term, Timing attribute, kind)
+TIMING_TERMS = (("firstReported", "first", "date"), ("lastReported", "last", "date"),
+                ("eventDate", "event", "date"), ("datedSources", "dated", "integer"),
+                ("shownFrom", "start", "day"), ("shownUntil", "end", "day"),
+                ("timeBasis", "basis", "string"), ("shownFromBy", "start_by", "string"),
+                ("shownUntilBy", "end_by", "string"))
 
 # ---------------------------------------------------------------- naming helpers
 
@@ -212,10 +234,14 @@ MODELS: dict[str, type[BaseModel]] = {
 #: fields with their own handling in the writers and the reader
 SPECIAL_FIELDS = {
     ("Entity", "id"), ("Entity", "type"), ("Entity", "aliases"), ("Entity", "external_ids"),
+    ("Coordinates", "bbox"),
     ("Entity", "citations"), ("Place", "coordinates"), ("Event", "figures"),
     ("Relation", "id"), ("Relation", "type"), ("Relation", "subject"), ("Relation", "object"),
     ("Relation", "citations"), ("Source", "id"), ("Citation", "source"),
+    ("Entity", "derived"), ("Relation", "derived"),
 }
+#: derived fields: written as the properties of TIMING_TERMS, not as one property
+TIMING_FIELDS = {("Entity", "timing"), ("Relation", "timing")}
 _NESTED = {("Place", "coordinates"): "Coordinates", ("Event", "figures"): "Figures"}
 
 
@@ -272,6 +298,8 @@ def _spec(model_name: str, cls: type[BaseModel], name: str) -> FieldSpec:
     special = key in SPECIAL_FIELDS or (model_name, name) in SPECIAL_FIELDS
     if name == "id" and not curie:
         return FieldSpec(model_name, name, "dcterms:identifier", "special", True)
+    if (owner, name) in TIMING_FIELDS:
+        return FieldSpec(model_name, name, None, "special", False)
     if special:
         defaults = {"type": None, "subject": "cg:subject", "object": "cg:object",
                     "source": "cg:source", "figures": "cg:figures"}
@@ -459,7 +487,8 @@ class RdfVocab:
         """Properties that point from an entity to its own hash-IRI nodes (citations, geo...)."""
         return (self.expand("cg:citation"), self.expand("schema:geo"),
                 self.expand("schema:identifier"), self.expand("cg:figures"),
-                self.expand("skosxl:altLabel"))
+                self.expand("skosxl:altLabel"), GEO + "hasGeometry", GEO + "hasBoundingBox",
+                self.expand("cg:derivation"))
 
 
 class Terms:
@@ -489,6 +518,12 @@ class Terms:
         self.c_propvalue = e("schema:PropertyValue")
         self.p_geo = e("schema:geo")
         self.c_geo = e("schema:GeoCoordinates")
+        # GeoSPARQL: the point (and an area's bounding box) as WKT geometries
+        self.p_has_geometry = GEO + "hasGeometry"
+        self.p_has_bbox = GEO + "hasBoundingBox"
+        self.p_as_wkt = GEO + "asWKT"
+        self.c_geometry = GEO + "Geometry"
+        self.dt_wkt = GEO + "wktLiteral"
         self.p_figures = e("cg:figures")
         self.p_reltype = e("cg:relationType")
         self.p_subject = e("cg:subject")
@@ -497,6 +532,12 @@ class Terms:
         self.p_valid_from = e("cg:validFrom")
         self.p_valid_to = e("cg:validTo")
         self.p_first_day = e("cg:date")
+        # derived time (schema/timing.py) and derivation notes
+        self.timing_props = tuple((e(EXTRA_TERMS[term]), attr, kind) for term, attr, kind in TIMING_TERMS)
+        self.p_derivation = e("cg:derivation")
+        self.c_derivation = e("cg:Derivation")
+        self.p_derived_field = e("cg:derivedField")
+        self.p_note = e("skos:note")
         self.scalar_table = _scalar_table(vocab)
 
 

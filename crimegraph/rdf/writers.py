@@ -186,7 +186,7 @@ class RelationLines:
 
 def _relation_renderer(vocab: RdfVocab, graph: Optional[str]):
     """The renderer as a closure: its constants are cell variables, the fastest to read."""
-    from .vocab import DATE_DATATYPES, PROV, XSD_DATE
+    from .vocab import DATE_DATATYPES, PROV, XSD, XSD_DATE, Terms
 
     e = vocab.expand
     rel_ns, id_ns, src_ns = vocab.relation_ns, vocab.id_ns, vocab.source_ns
@@ -207,8 +207,42 @@ def _relation_renderer(vocab: RdfVocab, graph: Optional[str]):
     p_src, p_quote, p_page = f"<{e('cg:source')}>", f"<{e('cg:quote')}>", f"<{e('cg:page')}>"
     p_derived = f"<{PROV}wasDerivedFrom>"
     table = _ESCAPES
+    timing_props = Terms(vocab).timing_props
+    timings: dict = {}  # Timing -> [(predicate, object) text], one per distinct timing
+    generic = None  # a Describer, for the rare relation with derivation notes
+
+    def timing_lines(timing) -> list:
+        lines = timings.get(timing)
+        if lines is None:
+            lines = []
+            for pred, attr, kind in timing_props:
+                val = getattr(timing, attr)
+                if val is None:
+                    continue
+                if kind == "date":
+                    lines.append(f'<{pred}> "{val.value}"^^<{DATE_DATATYPES[val.precision]}>{end}')
+                elif kind == "day":
+                    lines.append(f'<{pred}> "{val.isoformat()}{xsd_date}')
+                elif kind == "integer":
+                    lines.append(f'<{pred}> "{val}"^^<{XSD}integer>{end}')
+                else:
+                    lines.append(f'<{pred}> "{val}"{end}')
+            timings[timing] = lines
+        return lines
 
     def render(r) -> tuple[str, int]:
+        nonlocal generic
+        if r.derived:  # nested derivation nodes: the generic describer writes them
+            import io
+
+            from .describe import Describer
+
+            if generic is None:
+                generic = Describer(vocab)
+            buf = io.BytesIO()
+            k = write_ntriples([generic.relation(r, graph)], buf, quads=graph is not None)
+            direct = f"<{id_ns}{r.subject}> {props[r.type]} <{id_ns}{r.object}> .\n"
+            return buf.getvalue().decode("utf-8") + direct, k + 1
         rid = r.id
         R = f"<{rel_ns}{rid}> "
         S = f"<{id_ns}{r.subject}>"
@@ -238,6 +272,10 @@ def _relation_renderer(vocab: RdfVocab, graph: Optional[str]):
         if until is not None:
             parts.append(f'{R}{p_vt} "{until.end.isoformat()}{xsd_date}')
             n += 1
+        if r.timing is not None:
+            lines = timing_lines(r.timing)
+            parts.extend(R + line for line in lines)
+            n += len(lines)
         cites = r.citations
         children = []
         for i, c in enumerate(cites, 1):

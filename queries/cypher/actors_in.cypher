@@ -15,15 +15,15 @@
 MATCH (top:Place {id: $place})
 MATCH chain = (sub:Place)-[:LOCATED_IN*0..]->(top)
 WHERE all(l IN relationships(chain) WHERE
-          $as_of IS NULL OR ((l.since_start IS NULL OR l.since_start <= $as_of)
-                             AND (l.until_end IS NULL OR l.until_end >= $as_of)))
+          $as_of IS NULL OR (l.shown_from <= $as_of
+                             AND (l.shown_until IS NULL OR l.shown_until >= $as_of)))
 WITH sub, chain
 ORDER BY length(chain), [n IN nodes(chain) | n.id]
 WITH sub, collect([n IN reverse(nodes(chain)) | n.id])[0] AS within
 MATCH (a:Actor)-[r]->(sub)
 WHERE type(r) IN coalesce($types, ['OPERATES_IN'])
-  AND ($as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                          AND (r.until_end IS NULL OR r.until_end >= $as_of)))
+  AND ($as_of IS NULL OR (r.shown_from <= $as_of
+                          AND (r.shown_until IS NULL OR r.shown_until >= $as_of)))
 RETURN a.id AS actor_id, a.name AS actor_name, a.type AS actor_type, r.id AS relation_id,
        type(r) AS type, sub.id AS place_id, sub.name AS place_name, within,
        r.since AS since, r.until AS until, r.confidence AS confidence,

@@ -23,8 +23,8 @@ MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops
   AND all(r IN relationships(p) WHERE
         ($types IS NULL OR type(r) IN $types)
-        AND ($as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                                AND (r.until_end IS NULL OR r.until_end >= $as_of))))
+        AND ($as_of IS NULL OR (r.shown_from <= $as_of
+                                AND (r.shown_until IS NULL OR r.shown_until >= $as_of))))
 WITH p, [n IN nodes(p) | n.id] AS ids,
      [r IN relationships(p) |
         round(((6 - size(split('ABCDEF', left(r.confidence, 1))[0])) / 6.0)

@@ -16,8 +16,8 @@
 // object, since, until, confidence, sources), more.
 MATCH (e:Entity {id: $entity})-[r]-(n:Entity)
 WHERE ($types IS NULL OR type(r) IN $types)
-  AND ($as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                          AND (r.until_end IS NULL OR r.until_end >= $as_of)))
+  AND ($as_of IS NULL OR (r.shown_from <= $as_of
+                          AND (r.shown_until IS NULL OR r.shown_until >= $as_of)))
 WITH n, r,
      size(r.citation_sources) * 10
        + round(((6 - size(split('ABCDEF', left(r.confidence, 1))[0])) / 6.0)

@@ -16,8 +16,8 @@ WHERE $projection = 'all' OR e:Actor
 OPTIONAL MATCH (e)-[r]->(o:Entity)
 WHERE ($projection = 'all' OR o:Actor)
   AND ($types IS NULL OR type(r) IN $types)
-  AND ($as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                          AND (r.until_end IS NULL OR r.until_end >= $as_of)))
+  AND ($as_of IS NULL OR (r.shown_from <= $as_of
+                          AND (r.shown_until IS NULL OR r.shown_until >= $as_of)))
 WITH e, collect(DISTINCT o.id) AS targets
 RETURN e.id AS id, e.name AS name, e.kind AS kind, targets
 ORDER BY id

@@ -8,8 +8,8 @@
 // relation_type, direction ('out' | 'in' | 'both', seen from $actor), since,
 // until, confidence, sources; by name.
 MATCH (e:Actor {id: $actor})-[r:RIVAL_OF]-(o:Actor)
-WHERE $as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                         AND (r.until_end IS NULL OR r.until_end >= $as_of))
+WHERE $as_of IS NULL OR (r.shown_from <= $as_of
+                         AND (r.shown_until IS NULL OR r.shown_until >= $as_of))
 RETURN o.id AS id, o.name AS name, o.type AS type, r.id AS relation_id, type(r) AS relation_type,
        CASE WHEN type(r) IN ['ALLIED_WITH', 'RIVAL_OF', 'ASSOCIATED_WITH'] THEN 'both'
             WHEN startNode(r) = e THEN 'out' ELSE 'in' END AS direction,

@@ -11,8 +11,8 @@
 MATCH (s:Entity)-[r]->(o:Entity)
 WHERE s.id IN $ids AND o.id IN $ids
   AND ($types IS NULL OR type(r) IN $types)
-  AND ($as_of IS NULL OR ((r.since_start IS NULL OR r.since_start <= $as_of)
-                          AND (r.until_end IS NULL OR r.until_end >= $as_of)))
+  AND ($as_of IS NULL OR (r.shown_from <= $as_of
+                          AND (r.shown_until IS NULL OR r.shown_until >= $as_of)))
 RETURN r.id AS id, type(r) AS type, s.id AS subject, o.id AS object, r.since AS since,
        r.until AS until, r.confidence AS confidence, r.citation_sources AS sources
 ORDER BY id

@@ -41,8 +41,8 @@ WITH date, what, event_id, rel, first_day,
           WHEN 7 THEN toString(date(first_day) + duration({months: 1}) - duration({days: 1}))
           ELSE date END AS last_day
 WHERE (rel IS NULL OR $as_of IS NULL
-       OR ((rel.since_start IS NULL OR rel.since_start <= $as_of)
-           AND (rel.until_end IS NULL OR rel.until_end >= $as_of)))
+       OR (rel.shown_from <= $as_of
+           AND (rel.shown_until IS NULL OR rel.shown_until >= $as_of)))
   AND ($as_of IS NULL OR first_day <= $as_of)
 RETURN date, what, event_id, rel.id AS relation_id, type(rel) AS relation_type,
        startNode(rel).id AS subject, endNode(rel).id AS object, rel.confidence AS confidence,

@@ -9,9 +9,14 @@ import pytest
 from crimegraph import queries as q
 
 
-def roundtrip(result) -> dict:
-    """What the CLI prints for a result: ``as_dict()`` through ``json.dumps(default=str)``."""
-    return json.loads(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+def roundtrip(ask) -> dict:
+    """What the CLI prints for a question: ``as_dict()`` (with ``resolved``, what each named
+    entity was taken to be) through ``json.dumps(default=str)``."""
+    from crimegraph.graph.resolution import attach, collecting
+
+    with collecting() as notes:
+        result = ask()
+    return json.loads(json.dumps(attach(result.as_dict(), notes), ensure_ascii=False, default=str))
 
 
 CASES = [
@@ -45,7 +50,7 @@ def test_same_json_as_the_helpers(client, peru_store, path, ask):
     r = client.get(path)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/json"
-    assert r.json() == roundtrip(ask(peru_store))
+    assert r.json() == roundtrip(lambda: ask(peru_store))
 
 
 @pytest.mark.parametrize("path, args", [

@@ -50,10 +50,16 @@ def test_show_by_name_with_sources(cli):
     assert "“Group A operates in the valley”" in p.stdout
 
 
+def test_show_a_misspelling_opens_the_clear_match_and_says_so(cli):
+    p = cli("show", "grupo apise", "--seeds", DATA / "mini", check_rc=0)
+    assert p.stdout.startswith("Grupo Ápice (group-a)")
+    assert "note: 'grupo apise' is Grupo Ápice (group-a): name 'Grupo Ápice'" in p.stderr
+
+
 def test_show_unknown_suggests(cli):
-    p = cli("show", "grupo apise", "--seeds", DATA / "mini")
+    p = cli("show", "zzqqxx", "--seeds", DATA / "mini")
     assert p.returncode == 1
-    assert "no entity 'grupo apise'" in p.stderr and "group-a" in p.stderr
+    assert "no entity 'zzqqxx'" in p.stderr
     assert "Traceback" not in p.stderr
 
 
@@ -85,3 +91,44 @@ def test_show_shining_path_json_has_sourced_vraem_and_economies(cli):
     assert {"cocaine-trafficking", "illegal-logging"} <= {r["other"] for r in econ}
     for r in rels:
         assert r["citations"] and all(c["title"] for c in r["citations"])
+
+
+# ---------------------------------------------------------------- reading answers
+def test_show_lists_the_entity_sources_and_relation_ids(cli):
+    p = cli("show", "Sendero", check_rc=0)
+    assert p.stderr.startswith("note: 'Sendero' is Shining Path (shining-path): alias 'Sendero Luminoso' (es)")
+    assert "sources of this entity:\n  InSight Crime, Peru Profile" in p.stdout
+    assert "\n    relation shining-path--operates-in--vraem\n" in p.stdout
+    for line in p.stdout.splitlines():  # each source named once per relation
+        if "sources: " in line:
+            named = line.split("sources: ", 1)[1].rstrip(")").split("; ")
+            assert len(named) == len(set(named)), line
+    data = json.loads(cli("show", "Sendero", "--format", "json", check_rc=0).stdout)
+    assert data["entity"]["id"] == "shining-path" and data["resolved"][0]["how"] == "search"
+
+
+def test_text_wraps_to_the_terminal_width(cli):
+    import os
+
+    wide = cli("show", "lake-titicaca", check_rc=0).stdout
+    assert max(len(x) for x in wide.splitlines()) > 120  # piped: whole lines
+    narrow = cli("show", "lake-titicaca", env={"COLUMNS": "72"}, check_rc=0).stdout
+    assert max(len(x) for x in narrow.splitlines()) <= 72
+    assert " ".join(narrow.split()) == " ".join(wide.split())  # the same words
+
+
+def test_source_command(cli):
+    p = cli("source", "amphibianark-titicaca-frog", check_rc=0)
+    assert p.stdout.startswith("Amphibian Ark, Telmatobius culeus (Lake Titicaca Water Frog)")
+    assert "Wildlife trafficking (wildlife-trafficking)" in p.stdout
+    assert "relation lake-titicaca--hub-for--wildlife-trafficking" in p.stdout
+    assert "“Peru does not protect them within the lake" in p.stdout
+    data = json.loads(cli("source", "amphibianark-titicaca-frog", "--format", "json", check_rc=0).stdout)
+    assert data["cited_by"] == {"relations": ["lake-titicaca--hub-for--wildlife-trafficking"],
+                                "entities": ["wildlife-trafficking"]}
+    assert data["entities"][0]["citations"][0]["quote"].startswith("Peru does not protect them")
+    rows = cli("source", "amphibianark-titicaca-frog", "--format", "csv", check_rc=0).stdout.splitlines()
+    assert rows[0] == "cited_by,id,name,type,quote,page" and len(rows) == 3
+    p = cli("source", "amphibianark-titicaca-fro")
+    assert p.returncode == 1 and "no source 'amphibianark-titicaca-fro'" in p.stderr
+    assert "amphibianark-titicaca-frog" in p.stderr and "Traceback" not in p.stderr

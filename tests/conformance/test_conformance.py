@@ -268,3 +268,28 @@ def test_connections(store, reference, q):
 def test_analytics(store, reference, q):
     _same(q.brokers, store, reference, top=5)
     _same(q.communities, store, reference, top=5)
+
+
+# ---------------------------------------------------------------- time (schema/timing.py)
+
+def test_every_timing(store, reference):
+    """The derived attestation and as-of window come back from every store exactly."""
+    for e in reference.entities():
+        assert store.entity(e.id).timing == e.timing, e.id
+    for r in reference.relations():
+        assert store.relation(r.id).timing == r.timing, r.id
+    assert all(r.timing is not None for r in store.relations())
+
+
+def test_as_of_answers_with_what_they_leave_out(store, reference, q):
+    """The same as-of answers, states, markers and left-out lists on every store, on dates
+    before and after the Tren de Aragua, Guzmán's capture and the MPCP's founding."""
+    for day in (dt.date(1985, 12, 31), dt.date(1992, 9, 12), dt.date(1992, 9, 13), *DATES):
+        for actor in ("shining-path", "tren-de-aragua", "mpcp", "abimael-guzman"):
+            if reference.has_entity(actor):
+                _same(q.economies_of, store, reference, actor, as_of=day)
+                _same(q.timeline, store, reference, actor, as_of=day)
+                _same(q.ego_network, store, reference, actor, as_of=day)
+        for place in ("peru", "vraem", "callao-port"):
+            if reference.has_entity(place):
+                _same(q.actors_in, store, reference, place, as_of=day)

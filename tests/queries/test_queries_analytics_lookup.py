@@ -104,9 +104,11 @@ def test_search_ignores_case_and_accents_and_forgives_typos(toy):
 
 
 def test_search_kinds_and_limit(toy):
-    places = search(toy, "a", kinds=["place"], limit=50)
-    assert places.hits and all(e.kind.value == "place" for _, e in places.hits)
-    assert len(search(toy, "a", limit=2).hits) <= 2
+    every = search(toy, "verde", limit=50)
+    assert {e.id for _, e in every.hits} >= {"green-valley", "green-gang"}
+    places = search(toy, "verde", kinds=["place"], limit=50)
+    assert [e.id for _, e in places.hits] == ["green-valley"]
+    assert len(search(toy, "azul", limit=1).hits) == 1
     with pytest.raises(UsageError, match="unknown kind"):
         search(toy, "a", kinds=["person"])
 

@@ -52,10 +52,19 @@ def test_no_connection_is_an_answer_with_exit_0():
     assert d["found"] is False and d["paths"] == []
 
 
-def test_unknown_entity_is_a_clear_error_with_close_matches():
+def test_a_clear_misspelling_opens_with_a_note_and_an_unclear_name_lists_candidates():
     proc = cg("query", "connections", "Ejercito Rojjo", "coke", check=False)
+    assert proc.returncode == 0 and "Ejército Rojo (red-army) and Cocaine trafficking" in proc.stdout
+    assert "note: 'Ejercito Rojjo' is Ejército Rojo (red-army): name 'Ejército Rojo'" in proc.stderr
+    proc = cg("query", "connections", "Ejercito Rojjo", "coke", "--format", "json", check=False)
+    assert [(r["ref"], r["id"]) for r in json.loads(proc.stdout)["resolved"]] == [("Ejercito Rojjo", "red-army")]
+    proc = cg("query", "connections", "azul", "coke", check=False)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert "error: no entity 'Ejercito Rojjo'; did you mean: red-army (Ejército Rojo)" in proc.stderr
+    assert "error: 'azul' matches more than one entity, none clearly" in proc.stderr
+    assert "blue-cartel (Cártel Azul): name 'Cártel Azul'" in proc.stderr
+    assert "blue-lake (Lago Azul): name 'Lago Azul'" in proc.stderr
+    proc = cg("query", "connections", "zzqqxx", "coke", check=False)
+    assert proc.returncode == 1 and "error: no entity 'zzqqxx'" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -77,7 +86,7 @@ def test_actors_in_as_of_and_csv():
 @pytest.mark.parametrize("args,expect", [
     (("ego", "red-army", "--cap", "2"), "… and 4 more neighbours of Ejército Rojo not shown"),
     (("economies", "black-clan"), "Clan Negro —engages in→ Illegal logging (2001–2010"),
-    (("actors-in-economy", "coke", "--as-of", "2010"), "Cocaine trafficking (coke): 2 actors as of 2010-12-31."),
+    (("actors-in-economy", "coke", "--as-of", "2010"), "Cocaine trafficking (coke): 1 actor as of 2010-12-31."),
     (("allies", "blue-cartel"), "Cártel Azul (blue-cartel): 2 allies."),
     (("rivals", "green-gang"), "Banda Verde —rival of— Cártel Azul (since 2012"),
     (("timeline", "officer-x"), "2012  ends: Óscar Equis —leads→ Ejército Rojo"),

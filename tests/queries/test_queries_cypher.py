@@ -14,7 +14,6 @@ from crimegraph.queries import (
     actors_in, actors_in_economy, allies, connections, ego_network, economies_of, rivals, timeline,
 )
 from crimegraph.queries.library import load_query
-from crimegraph.schema.vocab import RELATION_TYPES
 from tests.neo4j_fixture import launch
 
 pytestmark = pytest.mark.neo4j
@@ -22,57 +21,19 @@ pytestmark = pytest.mark.neo4j
 
 @pytest.fixture(scope="module")
 def neo(toy):
-    """A throwaway server of this module's own (the shared launcher: it fails, rather than
-    skips, under CRIMEGRAPH_REQUIRE_NEO4J=1 when Java or Maven is missing)."""
-    import neo4j
+    """A throwaway server of this module's own, loaded by the project's own Neo4j store (the
+    shared launcher: it fails, rather than skips, under CRIMEGRAPH_REQUIRE_NEO4J=1 when Java or
+    Maven is missing)."""
+    from crimegraph.graph.neo4j import Neo4jStore
 
     server = launch(["--pagecache-mb", "32"])
     try:
-        driver = neo4j.GraphDatabase.driver(server.uri)
-        load_neo4j(driver, toy.dataset())
-        yield driver
-        driver.close()
+        store = Neo4jStore(uri=server.uri)
+        store.write(toy.dataset(), replace=True)
+        yield store._driver
+        store.close()
     finally:
         server.stop()
-
-
-def _pascal(name: str) -> str:
-    return "".join(p.capitalize() for p in name.split("_"))
-
-
-def load_neo4j(driver, ds) -> None:
-    """The dataset in Neo4j, exactly as queries/README.md describes (test-only loader)."""
-    with driver.session() as s:
-        s.run("CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE")
-        s.run("CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE")
-        s.run("CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases] "
-              "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}")
-        s.run("UNWIND $rows AS row CREATE (x:Source) SET x = row",
-              rows=[{k: v for k, v in {"id": x.id, "title": x.title, "publisher": x.publisher,
-                                       "date": x.date.value if x.date else None, "url": x.url,
-                                       "reliability": x.reliability}.items() if v is not None}
-                    for x in ds.sources.values()])
-        for e in ds.entities.values():
-            labels = f":Entity:{_pascal(e.kind.value)}:{_pascal(e.type)}"
-            props = {"id": e.id, "name": e.name, "type": e.type, "kind": e.kind.value,
-                     "aliases": [a.name for a in e.aliases]}
-            if getattr(e, "date", None) is not None:
-                props.update(date=e.date.value, date_start=e.date.start.isoformat(),
-                             date_end=e.date.end.isoformat())
-            s.run(f"CREATE (n{labels}) SET n = $props", props=props)
-        for r in ds.relations.values():
-            props = {"id": r.id, "confidence": r.confidence.code,
-                     "citation_sources": [c.source for c in r.citations],
-                     "citation_quotes": [c.quote or "" for c in r.citations],
-                     "citation_pages": [c.page or "" for c in r.citations]}
-            if r.since:
-                props.update(since=r.since.value, since_start=r.since.start.isoformat())
-            if r.until:
-                props.update(until=r.until.value, until_end=r.until.end.isoformat())
-            s.run(f"MATCH (a:Entity {{id: $s}}), (b:Entity {{id: $o}}) "
-                  f"CREATE (a)-[r:{RELATION_TYPES[r.type].cypher_type}]->(b) SET r = $props",
-                  s=r.subject, o=r.object, props=props)
-        s.run("CALL db.awaitIndexes(60)")
 
 
 def run(driver, name, **params):

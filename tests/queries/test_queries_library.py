@@ -60,88 +60,19 @@ def test_sparql_parses(name):
 
 # ---------------------------------------------------------------- run on Oxigraph
 pyoxigraph = pytest.importorskip("pyoxigraph")
-ONT = DEFAULT_BASE + "ontology/"
-_KIND_CLASS = {"actor": "Actor", "place": "Place", "economy": "Economy", "event": "Event"}
-
-
-def _pascal(name: str) -> str:
-    return "".join(p.capitalize() for p in name.split("_"))
-
-
 def load_rdf(dataset):
-    """The dataset as RDF, in the model of queries/README.md, as far as the queries read it
-    (test-only loader; the real one is crimegraph.graph.rdf, tested in tests/rdf/)."""
-    from pyoxigraph import Literal, NamedNode, Quad, Store
+    """The dataset as the project's own N-Triples export (crimegraph.rdf.writers), in Oxigraph."""
+    import io
 
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    dct = "http://purl.org/dc/terms/"
-    written_type = {"year": "gYear", "month": "gYearMonth", "day": "date"}
+    from pyoxigraph import RdfFormat, Store
 
-    def cg(name):
-        return NamedNode(ONT + name)
+    from crimegraph.rdf.vocab import rdf_vocab
+    from crimegraph.rdf.writers import write_dataset_ntriples
 
-    def ent(i):
-        return NamedNode(f"{DEFAULT_BASE}id/{i}")
-
-    def src(i):
-        return NamedNode(f"{DEFAULT_BASE}source/{i}")
-
-    def day(d):
-        return Literal(d.isoformat(), datatype=NamedNode(xsd + "date"))
-
-    def written(pd):
-        return Literal(pd.value, datatype=NamedNode(xsd + written_type[pd.precision]))
-
-    quads = []
-    add = lambda s, p, o: quads.append(Quad(s, p, o))  # noqa: E731
-    for s in dataset.sources.values():
-        add(src(s.id), rdf_type, cg("Source"))
-        add(src(s.id), NamedNode(dct + "title"), Literal(s.title))
-        if s.publisher:
-            add(src(s.id), NamedNode(dct + "publisher"), Literal(s.publisher))
-        if s.date:
-            add(src(s.id), NamedNode(dct + "date"), written(s.date))
-        if s.url:
-            add(src(s.id), NamedNode("http://schema.org/url"), Literal(s.url, datatype=NamedNode(xsd + "anyURI")))
-        add(src(s.id), cg("reliability"), Literal(s.reliability))
-    for e in dataset.entities.values():
-        add(ent(e.id), rdf_type, cg(_pascal(e.type)))
-        add(ent(e.id), rdf_type, cg(_KIND_CLASS[e.kind.value]))
-        add(ent(e.id), NamedNode(skos + "prefLabel"), Literal(e.name))
-        for a in e.aliases:
-            add(ent(e.id), NamedNode(skos + "altLabel"),
-                Literal(a.name, language=a.lang) if a.lang else Literal(a.name))
-        if getattr(e, "date", None) is not None:
-            add(ent(e.id), NamedNode(dct + "date"), written(e.date))
-            add(ent(e.id), cg("date"), day(e.date.start))
-    for r in dataset.relations.values():
-        prop = cg(RELATION_TYPES[r.type].rdf_name)
-        add(ent(r.subject), prop, ent(r.object))
-        q = NamedNode(f"{DEFAULT_BASE}relation/{r.id}")
-        add(q, rdf_type, cg("Relation"))
-        add(q, cg("subject"), ent(r.subject))
-        add(q, cg("object"), ent(r.object))
-        add(q, cg("relationType"), prop)
-        if r.since:
-            add(q, cg("since"), written(r.since))
-            add(q, cg("validFrom"), day(r.since.start))
-        if r.until:
-            add(q, cg("until"), written(r.until))
-            add(q, cg("validTo"), day(r.until.end))
-        add(q, cg("confidence"), Literal(r.confidence.code))
-        for n, c in enumerate(r.citations, 1):
-            add(q, NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), src(c.source))
-            node = NamedNode(f"{DEFAULT_BASE}relation/{r.id}#citation-{n}")
-            add(q, cg("citation"), node)
-            add(node, cg("source"), src(c.source))
-            if c.quote:
-                add(node, cg("quote"), Literal(c.quote))
-            if c.page:
-                add(node, cg("page"), Literal(c.page))
+    buf = io.BytesIO()
+    write_dataset_ntriples(dataset, buf, rdf_vocab(DEFAULT_BASE))
     store = Store()
-    store.extend(quads)
+    store.load(buf.getvalue(), format=RdfFormat.N_TRIPLES)
     return store
 
 

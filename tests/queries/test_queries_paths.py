@@ -134,10 +134,11 @@ def test_names_and_aliases_resolve_ignoring_case_and_accents(toy):
     assert connections(toy, "Red Army", "Blue Cartel").hops == 1
 
 
-def test_unknown_entity_lists_close_matches(toy):
+def test_unclear_entity_lists_candidates(toy):
+    assert connections(toy, "Ejercito Rojjo", "coke").a.id == "red-army"  # one clear match: opened
     with pytest.raises(EntityNotFound) as err:
-        connections(toy, "Ejercito Rojjo", "coke")
-    assert "red-army" in str(err.value) and "did you mean" in str(err.value)
+        connections(toy, "azul", "coke")
+    assert "blue-cartel" in str(err.value) and "blue-lake" in str(err.value)
 
 
 def test_bad_parameters(toy):

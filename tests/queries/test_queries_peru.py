@@ -56,17 +56,22 @@ def test_tren_de_aragua_to_shining_path(peru):
     assert all(s["relation"]["citations"][0]["title"] for p in d["paths"] for s in p["steps"])
 
 
-def test_as_of_boundary_guzman_led_until_1992(peru):
-    # relations/organizations.yaml: abimael-guzman leads shining-path, until: 1992
-    then = connections(peru, "abimael-guzman", "shining-path", as_of=1992)
-    assert then.hops == 1
-    assert [s.relation.id for s in then.paths[0].steps] == ["abimael-guzman--leads--shining-path"]
-    later = connections(peru, "abimael-guzman", "shining-path", as_of=1993)
-    assert "abimael-guzman--leads--shining-path" not in {
-        s.relation.id for p in later.paths for s in p.steps}
+def test_as_of_boundary_guzman_led_until_his_capture(peru):
+    # relations/organizations.yaml: abimael-guzman leads shining-path until 1992-09-12 (captured)
+    led = peru.relation("abimael-guzman--leads--shining-path")
+    assert str(led.until) == "1992-09-12"
+    for day in (1991, "1992-08", "1992-09-12"):
+        then = connections(peru, "abimael-guzman", "shining-path", as_of=day)
+        assert then.hops == 1, day
+        assert [s.relation.id for s in then.paths[0].steps] == ["abimael-guzman--leads--shining-path"]
+    for day in ("1992-09-13", 1993):
+        later = connections(peru, "abimael-guzman", "shining-path", as_of=day)
+        assert "abimael-guzman--leads--shining-path" not in {
+            s.relation.id for p in later.paths for s in p.steps}, day
+        assert led.state_on(later.as_of) == "ended"
     ends = [(e.date.value, e.what) for e in timeline(peru, "abimael-guzman").entries
             if e.relation is not None and e.relation.id == "abimael-guzman--leads--shining-path"]
-    assert ends == [("1992", "end")]
+    assert ends == [("1992-09-12", "end")]
 
 
 def test_search_forgives_typos_and_accents(peru):

@@ -6,8 +6,9 @@ from crimegraph.graph.subgraph import Subgraph
 from crimegraph.queries import ego_network, timeline
 
 
-def entries(t):
-    return [(e.date.value, e.what, e.relation.id if e.relation else e.event.id) for e in t.entries]
+def entries(t, section="dated"):
+    return [(e.date.value, e.what, e.relation.id if e.relation else e.event.id) for e in t.entries
+            if e.section == section]
 
 
 def test_timeline_in_date_order(toy):
@@ -37,14 +38,16 @@ def test_timeline_as_of_keeps_what_held_and_was_known_then(toy):
 
 def test_timeline_of_an_event_and_of_a_place(toy):
     t = timeline(toy, "Valley ambush")
-    assert entries(t) == [("2012-06-15", "event", "attack-2012")]
-    assert sorted(r.id for r in t.undated) == ["attack-2012--occurred-in--green-valley",
-                                              "red-army--participated-in--attack-2012"]
+    # an event's own relations (who took part, where) sit on its date
+    assert entries(t) == [("2012-06-15", "event", "attack-2012--occurred-in--green-valley"),
+                          ("2012-06-15", "event", "red-army--participated-in--attack-2012")]
+    assert t.undated == []
     port = timeline(toy, "north-port")
     assert entries(port) == [("2005", "start", "blue-cartel--operates-in--north-port"),
                              ("2015", "end", "blue-cartel--operates-in--north-port"),
                              ("2018-03", "event", "seizure-2018--occurred-in--north-port")]
-    assert [r.id for r in port.undated] == ["north-port--located-in--nacion"]
+    # being inside Nación is timeless: no part of the port's history
+    assert port.undated == [] and all(e.relation.type != "located_in" for e in port.entries)
 
 
 def test_timeline_json(toy):

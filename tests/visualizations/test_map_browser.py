@@ -142,18 +142,55 @@ def test_kind_and_relation_toggles(open_map, peru_map):
     assert_clean(m)
 
 
-def test_time_slider(open_map, peru_map):
+def _slide(m, year: int) -> None:
+    m.eval(f"""() => {{ const s = document.getElementById('cg-year'); s.value = '{year}';
+                       s.dispatchEvent(new Event('input', {{bubbles: true}})); }}""")
+
+
+def test_time_slider_three_states(open_map, peru_map):
+    """The slider follows the as-of rule (schema/timing.py): valid solid, reported dashed,
+    not yet known or ended hidden; the map changes between 1990, 2005 and 2020."""
+    from crimegraph.schema.timing import REPORTED, VALID, state
+
     path, sg = peru_map
     m = open_map(path)
     assert m.page.is_visible("#cg-time")
-    m.eval("""() => { const s = document.getElementById('cg-year'); s.value = '1992';
-                      s.dispatchEvent(new Event('input', {bubbles: true})); }""")
-    start, end = dt.date(1992, 1, 1), dt.date(1992, 12, 31)
-    valid = [r for r in sg.relations.values() if r.overlaps(start, end)]
-    assert m.drawn()["edges"] == len(valid)
-    assert m.page.inner_text("#cg-year-label") == "1992"
+    ids = m.eval("() => window.crimegraphMap.data.edges.map(e => e.id)")
+    drawn = {}
+    for year in (1990, 2005, 2020):
+        _slide(m, year)
+        day = dt.date(year, 12, 31)
+        states = [state(sg.relations[i].timing, day) for i in ids]
+        want = {"valid": states.count(VALID), "reported": states.count(REPORTED)}
+        want["hidden"] = len(states) - want["valid"] - want["reported"]
+        assert m.eval("() => window.crimegraphMap.timeCounts()") == want, year
+        assert m.drawn()["edges"] == want["valid"] + want["reported"], year
+        # each relation drawn in the state Python gives it: 2 valid, 1 reported, 0 hidden
+        code = {VALID: 2, REPORTED: 1}
+        assert m.eval("() => window.crimegraphMap.edgeStates()") == [code.get(s, 0) for s in states]
+        assert m.page.inner_text("#cg-year-label") == str(year)
+        assert f"in {year}:" in m.page.inner_text("#cg-counts")
+        drawn[year] = m.drawn()["edges"]
+    assert len(set(drawn.values())) == 3, drawn  # the map visibly changes
+    assert drawn[1990] < drawn[2005] < drawn[2020]
     m.page.click("#cg-year-all")
     assert m.drawn()["edges"] == len(sg.relations)
+    assert m.eval("() => window.crimegraphMap.timeCounts()") is None
+    assert_clean(m)
+
+
+def test_slider_matches_as_of_maps(open_map, peru_map, peru_store, tmp_path):
+    """Moving the slider of the whole map to a year draws the relations that the same map
+    built with --as-of that year draws."""
+    path, sg = peru_map
+    m = open_map(path)
+    for year in (1995, 2015):
+        _slide(m, year)
+        shown = set(m.eval("""() => { const d = window.crimegraphMap.data;
+            return window.crimegraphMap.edgeStates().map((s, j) => s ? d.edges[j].id : null)
+                   .filter(x => x); }"""))
+        as_of = select(peru_store, as_of=year).subgraph
+        assert shown == set(as_of.relations), year
     assert_clean(m)
 
 
@@ -186,7 +223,7 @@ def test_hostile_strings_stay_text(open_map, tmp_path):
         styles: document.querySelectorAll('style').length,
         badLinks: [...document.querySelectorAll('a[href]')].filter(a => !/^https?:/.test(a.href)).length
     })""")
-    assert counts == {"img": 0, "iframe": 0, "svgOnload": 0, "scripts": 4, "styles": 2, "badLinks": 0}
+    assert counts == {"img": 0, "iframe": 0, "svgOnload": 0, "scripts": 5, "styles": 2, "badLinks": 0}
     # hovering shows the tooltip, as text
     pos = m.eval("(i) => window.crimegraphMap.nodeScreenPosition(i)",
                  m.eval("() => window.crimegraphMap.indexOf('evil-actor')"))

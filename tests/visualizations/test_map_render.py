@@ -240,9 +240,15 @@ def test_render_5000_nodes_in_bulk():
 
 
 def test_write_is_atomic(tmp_path, mini_store):
-    m = render(mini_store.expand(["group-a"]), tmp_path / "sub" / "m.html")
-    assert m.path == tmp_path / "sub" / "m.html" and m.path.read_text(encoding="utf-8") == m.html
-    assert not list(tmp_path.rglob("*.tmp"))
+    from crimegraph.atomic import CannotWrite
+
+    m = render(mini_store.expand(["group-a"]), tmp_path / "m.html")
+    assert m.path == tmp_path / "m.html" and m.path.read_text(encoding="utf-8") == m.html
+    assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
+    # a missing folder is made only when asked (crimegraph map --mkdir)
+    with pytest.raises(CannotWrite, match="does not exist"):
+        m.write(tmp_path / "sub" / "m.html")
+    assert m.write(tmp_path / "sub" / "m.html", mkdir=True).read_text(encoding="utf-8") == m.html
 
 
 # ------------------------------------------------------------------ selection and filters
