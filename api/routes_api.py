@@ -31,6 +31,13 @@ TypeName = Annotated[str, StringConstraints(max_length=400)]
 Types = Annotated[Optional[list[TypeName]], Query(
     max_length=20, description="Only these relation types (repeat, or comma-separate): allied_with,rival_of.")]
 Kind = Literal["actor", "place", "economy", "event"]
+NatureName = Literal["cooperation", "hierarchy", "supply", "adversarial", "presence", "economy", "event",
+                     "geography"]
+Natures = Annotated[Optional[list[NatureName]], Query(
+    max_length=8, description="Only links of these natures (repeat): cooperation, hierarchy, supply, "
+                              "adversarial, presence, economy, event, geography.")]
+Ties = Annotated[Optional[Literal["criminal", "context", "all"]], Query(
+    description="A preset of natures: criminal (cooperation, hierarchy, supply), context, all.")]
 
 
 # ---------------------------------------------------------------- response schemas (top level)
@@ -49,9 +56,9 @@ SCHEMAS = {
     "search": _obj("Matches, best first.", query="s", results="a"),
     "entity": _obj("The entity and its relations with sources (as `crimegraph show --format json`).",
                    entity="o", relations="a"),
-    "connections": _obj("The best-evidenced shortest paths.", **{
-        "from": "o", "to": "o", "max_hops": "i", "as_of": "s?", "types": "a?", "avoid": "a", "found": "b",
-        "hops": "i?", "shortest_paths": "i", "message": "s", "paths": "a"}),
+    "connections": _obj("The most telling paths, criminal ties first, each with its sentence and score.", **{
+        "from": "o", "to": "o", "max_hops": "i", "as_of": "s?", "types": "a?", "natures": "a?",
+        "avoid": "a", "found": "b", "hops": "i?", "message": "s", "groups": "a", "paths": "a"}),
     "ego": _obj("The neighbourhood.", center="o", depth="i", as_of="s?", cap="i?", entities="a",
                 relations="a", more="o"),
     "actors_in": _obj("Actors of the place and of places inside it.", place="o", as_of="s?",
@@ -137,30 +144,39 @@ def router(state) -> APIRouter:
                                             examples=["shining-path"])],
                     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path to look for.")] = 4,
                     paths: Annotated[int, Query(ge=1, le=20, description="How many shortest paths.")] = 5,
-                    types: Types = None,
+                    types: Types = None, natures: Natures = None, ties: Ties = None,
                     avoid: Annotated[Optional[list[Annotated[str, StringConstraints(max_length=200)]]],
                                      Query(max_length=10, description="Never pass through these entities.")] = None,
+                    similar: Annotated[bool, Query(description="Allow paths through the same intermediate.")] = False,
                     as_of: AsOf = None) -> Response:
-        """The shortest paths between two entities, best-evidenced first, each step with its
-        sources (as `crimegraph query connections`). No connection is an answer (`found: false`)."""
+        """Every path up to `max_hops`, ranked by evidence, nature and specificity, each with a
+        sentence saying what it means, its score's parts (`explain`) and its steps' sources (as
+        `crimegraph query connections`). Between two actors, `criminal_tie` says whether a
+        criminal tie links them. No connection is an answer (`found: false`)."""
         from crimegraph.queries import connections as ask
+        from crimegraph.queries.ties import parse_natures
 
-        return answer(request, ("connections", a, b, max_hops, paths, tuple(types or ()), tuple(avoid or ()), as_of),
+        chosen = parse_natures(natures, ties, "natures")
+        return answer(request, ("connections", a, b, max_hops, paths, tuple(types or ()),
+                                tuple(sorted(chosen or ())), chosen is None, tuple(avoid or ()), similar, as_of),
                       lambda: ask(state.store, a, b, max_hops=max_hops, k=paths, as_of=day(as_of),
-                                  types=kinds(types), avoid=avoid or ()))
+                                  types=kinds(types), natures=chosen, avoid=avoid or (), similar=similar))
 
     @r.get("/ego/{ref}", summary="An entity's neighbourhood", responses=_responses("ego", 404))
     def ego(request: Request, ref: Ref,
             depth: Annotated[int, Query(ge=1, le=3, description="How many relations away.")] = 1,
             cap: Annotated[int, Query(ge=1, le=200, description="Most new neighbours per entity.")] = 50,
-            types: Types = None, as_of: AsOf = None) -> Response:
+            types: Types = None, as_of: AsOf = None,
+            through_hubs: Annotated[bool, Query(description="Expand hubs beyond the first hop.")] = False
+            ) -> Response:
         """Everything within `depth` relations, and the relations among them; busy entities are
-        capped (`more` counts the rest) (as `crimegraph query ego`)."""
+        capped (`more` counts the rest); beyond the first hop hubs are not expanded unless
+        `through_hubs` (`hubs_not_expanded` lists them) (as `crimegraph query ego`)."""
         from crimegraph.queries import ego_network
 
-        return answer(request, ("ego", ref, depth, cap, tuple(types or ()), as_of),
+        return answer(request, ("ego", ref, depth, cap, tuple(types or ()), as_of, through_hubs),
                       lambda: ego_network(state.store, ref, depth=depth, cap=cap, types=kinds(types),
-                                          as_of=day(as_of)))
+                                          as_of=day(as_of), through_hubs=through_hubs))
 
     @r.get("/actors-in/{ref}", summary="Actors operating in a place or inside it",
            responses=_responses("actors_in", 404))
@@ -207,19 +223,24 @@ def router(state) -> APIRouter:
     @r.get("/brokers", summary="Actors that bridge otherwise separate groups", responses=_responses("brokers"))
     def brokers(request: Request,
                 top: Annotated[int, Query(ge=1, le=100, description="How many brokers.")] = 10,
-                projection: Annotated[Literal["actors", "all"], Query(
-                    description="actors: actor-to-actor relations only; all: every entity.")] = "actors",
+                projection: Annotated[Literal["criminal", "actors", "all"], Query(
+                    description="criminal: actors and their criminal ties; actors: every actor-to-actor "
+                                "relation; all: every entity.")] = "criminal",
+                include_state: Annotated[Optional[bool], Query(
+                    description="Keep state actors (default: only outside the criminal projection).")] = None,
                 samples: Annotated[Optional[int], Query(ge=1, le=2000, description=(
                     "Estimate betweenness from this many sampled sources (default: exact up to 5,000 "
                     "entities, else 500)."))] = None,
                 seed: Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed for sampling.")] = 0,
                 types: Types = None, as_of: AsOf = None) -> Response:
-        """Betweenness centrality on the chosen projection (as `crimegraph query brokers`)."""
+        """Betweenness centrality on the chosen projection, by default criminal actors and their
+        criminal ties without state actors; each broker with the ties that make it a bridge and
+        their sources (as `crimegraph query brokers`)."""
         from crimegraph.queries import brokers as ask
 
-        return answer(request, ("brokers", top, projection, samples, seed, tuple(types or ()), as_of),
+        return answer(request, ("brokers", top, projection, include_state, samples, seed, tuple(types or ()), as_of),
                       lambda: ask(state.store, top=top, projection=projection, samples=samples, seed=seed,
-                                  types=kinds(types), as_of=day(as_of)))
+                                  types=kinds(types), as_of=day(as_of), include_state=include_state))
 
     @r.get("/communities", summary="Groups of densely connected entities", responses=_responses("communities"))
     def communities(request: Request,

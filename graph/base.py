@@ -332,6 +332,89 @@ class Store(abc.ABC):
         """The cost of expanding a set of entities: the sum of their :meth:`degree_hint`."""
         return sum(self.degree_hint(n) for n in entity_ids)
 
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Several entities by id at once (one round trip where a backend can)."""
+        return {i: self.entity(i) for i in entity_ids}
+
+    def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
+        """How many relations (of any type, valid ``as_of``) each entity has: its weight as a hub.
+
+        What the connection ranking's specificity and the ego network's hubs read
+        (:mod:`crimegraph.queries.ties`); a backend overrides it to count natively.
+        """
+        return {i: len(links) for i, links in self.adjacent_many(list(entity_ids), as_of=as_of).items()}
+
+    def adjacent_many(self, entity_ids: Sequence[str], *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> dict[str, list[tuple[str, Relation]]]:
+        """:meth:`adjacent` of several entities at once: one round trip where a backend can."""
+        return {i: list(self.adjacent(i, types=types, as_of=as_of)) for i in entity_ids}
+
+    def path_links(self, a: str, b: str, *, max_hops: int = 4,
+                   types: Optional[Iterable[str]] = None, as_of: Optional[dt.date] = None,
+                   avoid: Iterable[str] = ()) -> dict[str, dict[str, list[Relation]]]:
+        """Every relation on some path of at most ``max_hops`` from ``a`` to ``b``, ignoring direction.
+
+        Not only the shortest paths: the connection ranking (:mod:`crimegraph.queries.paths`)
+        weighs longer, more specific paths against short ones through hubs. Every entity on
+        such a path lies within ``ceil(max_hops / 2)`` of ``a`` or ``floor(max_hops / 2)`` of
+        ``b``, so two bounded breadth-first searches find them all; distances inside that
+        ball then keep the relations ``u — v`` with ``d(a, u) + 1 + d(v, b) <= max_hops``.
+        Returns an undirected adjacency ``{u: {v: [relations]}}`` (empty when none), never
+        passing through an entity of ``avoid``.
+        """
+        types = check_types(types)
+        avoid = frozenset(avoid) - {a, b}
+        self.entity(a)
+        self.entity(b)
+        if a == b:
+            return {}
+        links: dict[str, dict[str, list[Relation]]] = {}
+
+        def grow(start: str, radius: int) -> None:
+            frontier, seen = [start], {start}
+            for _ in range(radius):
+                nxt = []
+                around = self.adjacent_many([u for u in frontier if u not in avoid], types=types,
+                                            as_of=as_of)
+                for u, incident in around.items():
+                    for v, r in incident:
+                        if v in avoid or v == u:
+                            continue
+                        ends = links.setdefault(u, {}).setdefault(v, [])
+                        if all(x.id != r.id for x in ends):
+                            ends.append(r)
+                            links.setdefault(v, {}).setdefault(u, []).append(r)
+                        if v not in seen and v not in (a, b):
+                            seen.add(v)
+                            nxt.append(v)
+                frontier = nxt
+
+        grow(a, (max_hops + 1) // 2)
+        grow(b, max_hops // 2)
+
+        def dist(start: str) -> dict[str, int]:
+            d, frontier = {start: 0}, [start]
+            for k in range(1, max_hops + 1):
+                nxt = []
+                for u in frontier:
+                    if u != start and u in (a, b):
+                        continue  # a path ends at a or b, never passes through them
+                    for v in links.get(u, {}):
+                        if v not in d:
+                            d[v] = k
+                            nxt.append(v)
+                frontier = nxt
+            return d
+
+        da, db = dist(a), dist(b)
+        far = max_hops + 1
+        kept: dict[str, dict[str, list[Relation]]] = {}
+        for u, nbrs in links.items():
+            for v, rels in nbrs.items():
+                if min(da.get(u, far) + 1 + db.get(v, far), da.get(v, far) + 1 + db.get(u, far)) <= max_hops:
+                    kept.setdefault(u, {})[v] = sorted(rels, key=lambda r: r.id)
+        return kept
+
     def shortest_path_links(self, a: str, b: str, *, max_hops: int = 4,
                             types: Optional[Iterable[str]] = None,
                             as_of: Optional[dt.date] = None,

@@ -327,6 +327,15 @@ class Neo4jStore(NativeQueries, Store):
         rels.sort(key=lambda r: r.id)
         return rels
 
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        return self._entities_by_id(list(entity_ids))
+
+    def adjacent_many(self, entity_ids: Sequence[str], *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> dict[str, list[tuple[str, Relation]]]:
+        """Incident relations of a whole frontier in one statement (:meth:`_incident`)."""
+        found = self._incident(list(dict.fromkeys(entity_ids)), types, as_of)
+        return {i: [(r.other(i), r) for r in rels] for i, rels in found.items()}
+
     def _incident(self, ids: Sequence[str], types: Optional[frozenset[str]],
                   as_of: Optional[dt.date], among: bool = False) -> dict[str, list[Relation]]:
         """Relations of each of ``ids`` (both directions), each list sorted by id.

@@ -65,8 +65,15 @@ class _Projection:
         return self._store.entities(kinds=kinds, types=types)
 
     def relations(self, entity=None, *, direction="both", types=None, as_of=None):
-        assert entity is None, "the projection streams every relation"
+        if entity is not None:  # a broker's own ties, with their citations
+            return self._store.relations(entity, direction=direction, types=types, as_of=as_of)
         return self._store.projected_edges(types=types, as_of=as_of)
+
+    def source(self, source_id):
+        return self._store.source(source_id)
+
+    def sources(self):
+        return self._store.sources()
 
 
 class _SourceBatch:
@@ -112,11 +119,11 @@ class NativeQueries:
         return self._excerpt_of(rels, {entity.id: entity})
 
     # ---------------------------------------------------------------- helpers
-    def native_connections(self, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=None,
-                           types: Optional[Iterable[str]] = None, avoid: Iterable[str] = ()):
+    def native_shortest_paths(self, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=None,
+                              types: Optional[Iterable[str]] = None, avoid: Iterable[str] = ()):
         """Every shortest path in one ``allShortestPaths`` statement; ranked by the generic code."""
         from crimegraph.queries.params import check_positive
-        from crimegraph.queries.paths import connections
+        from crimegraph.queries.paths import shortest_paths
 
         check_positive(max_hops, "max_hops")
         check_positive(k, "k")
@@ -128,8 +135,8 @@ class NativeQueries:
         rels = self.shortest_path_relations(ea.id, eb.id, max_hops=max_hops, types=types, as_of=as_of,
                                             avoid=avoided)
         part = self._excerpt_of(rels, {**avoided, ea.id: ea, eb.id: eb})
-        return connections.generic(part, ea.id, eb.id, max_hops=max_hops, k=k, as_of=as_of,
-                                   types=types, avoid=list(avoided))
+        return shortest_paths.generic(part, ea.id, eb.id, max_hops=max_hops, k=k, as_of=as_of,
+                                      types=types, avoid=list(avoided))
 
     def shortest_path_relations(self, a: str, b: str, *, max_hops: int,
                                 types: Optional[frozenset[str]] = None,

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from crimegraph.errors import UsageError
@@ -23,7 +23,7 @@ from .dispatch import native
 from .params import check_positive, coerce_as_of
 from .shapes import brief, iso, plural
 
-PROJECTIONS = ("actors", "all")
+PROJECTIONS = ("criminal", "actors", "all")
 #: above this many entities, betweenness is estimated from a sample of source entities
 EXACT_LIMIT = 5000
 #: Leiden passes: two refine nearly all of the modularity; iterating to a fixed point costs
@@ -42,30 +42,43 @@ class Projection:
     entities: list[Entity]
     projection: str
     as_of: Optional[dt.date]
+    include_state: bool = True
 
 
-def project(store, *, projection: str = "actors", types: Optional[Iterable[str]] = None,
-            as_of=None) -> Projection:
+def project(store, *, projection: str = "criminal", types: Optional[Iterable[str]] = None,
+            as_of=None, include_state: bool = True) -> Projection:
     """The store as an undirected simple igraph graph (parallel relations merged).
 
-    ``projection="actors"`` keeps actors and the relations among them;
-    ``"all"`` keeps every entity and relation. A store that can keep derived
-    structures (:meth:`~crimegraph.graph.base.Store.derived`) builds it once per write.
+    ``projection="criminal"`` keeps actors and the criminal ties among them
+    (cooperation, hierarchy, supply: :data:`~crimegraph.schema.vocab.CRIMINAL_NATURES`;
+    ``types`` narrows them further); ``"actors"`` keeps actors and every relation
+    among them; ``"all"`` keeps every entity and relation. ``include_state=False``
+    leaves state actors out. A store that can keep derived structures
+    (:meth:`~crimegraph.graph.base.Store.derived`) builds it once per write.
     """
     if projection not in PROJECTIONS:
         raise UsageError(f"projection must be one of {', '.join(PROJECTIONS)}, got {projection!r}")
     types, as_of = check_types(types), coerce_as_of(as_of)
+    if projection == "criminal":
+        from .ties import types_of
+        from crimegraph.schema.vocab import CRIMINAL_NATURES
+
+        crim = types_of(CRIMINAL_NATURES)
+        types = crim if types is None else types & crim
     derived = getattr(store, "derived", None)
-    build = lambda: _project(store, projection, types, as_of)  # noqa: E731
+    build = lambda: _project(store, projection, types, as_of, include_state)  # noqa: E731
     if derived is None:
         return build()
-    return derived(("igraph-projection", projection, types, as_of), build)
+    return derived(("igraph-projection", projection, types, as_of, include_state), build)
 
 
-def _project(store, projection: str, types: Optional[frozenset[str]], as_of) -> Projection:
+def _project(store, projection: str, types: Optional[frozenset[str]], as_of,
+             include_state: bool = True) -> Projection:
     import igraph
 
-    ents = list(store.entities(kinds=("actor",) if projection == "actors" else None))
+    ents = list(store.entities(kinds=("actor",) if projection in ("actors", "criminal") else None))
+    if not include_state:
+        ents = [e for e in ents if e.type != "state_actor"]
     index = {e.id: i for i, e in enumerate(ents)}
     ends = getattr(store, "relation_ends", None)
     pairs = (ends(types=types, as_of=as_of) if ends is not None
@@ -76,7 +89,7 @@ def _project(store, projection: str, types: Optional[frozenset[str]], as_of) -> 
     # vertices by id; simplify() merges parallel links and leaves the edges sorted: the same
     # graph, hence the same answer, on every backend
     g.simplify(multiple=True, loops=True)
-    return Projection(g, ents, projection, as_of)
+    return Projection(g, ents, projection, as_of, include_state)
 
 
 @contextmanager
@@ -105,7 +118,9 @@ def membership(store, proj: Projection, types, seed: int, resolution: float = 1.
     derived = getattr(store, "derived", None)
     if derived is None:
         return build()
-    return derived(("leiden", proj.projection, check_types(types), proj.as_of, seed, resolution), build)
+    # the key names the projection exactly (a membership indexes its vertices)
+    return derived(("leiden", proj.projection, check_types(types), proj.as_of, proj.include_state, seed,
+                    resolution, proj.graph.vcount()), build)
 
 
 # ---------------------------------------------------------------- brokers
@@ -123,6 +138,9 @@ class Broker:
     degree: int
     groups: int
     bridges: list[tuple[str, int, bool]]
+    #: the broker's links in the projection, grouped by the group at their other end:
+    #: ``(group label, [relations])``, the groups it bridges first
+    ties: list[tuple[str, list]] = field(default_factory=list)
 
     def describe_bridges(self) -> str:
         return ", ".join("its own group" if own else f"the {label} group" for label, _, own in self.bridges)
@@ -138,16 +156,28 @@ class Brokers:
     edges: int
     samples: Optional[int]
     as_of: Optional[dt.date] = None
+    include_state: bool = True
+    types: Optional[frozenset[str]] = None
+    sources: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        from .shapes import rel_dict
+
         return {
             "projection": self.projection, "as_of": iso(self.as_of),
+            "include_state": self.include_state,
+            "types": sorted(self.types) if self.types else None,
             "graph": {"entities": self.nodes, "relations": self.edges},
             "exact": self.samples is None, "samples": self.samples,
             "brokers": [{"rank": i, **brief(b.entity), "betweenness": round(b.betweenness, 6),
                          "degree": b.degree, "groups": b.groups,
                          "bridges": [{"group": label, "neighbours": n, "own": own}
-                                     for label, n, own in b.bridges]}
+                                     for label, n, own in b.bridges],
+                         "ties": [{"group": label,
+                                   "relations": [rel_dict(r, self.sources, self.names, b.entity.id,
+                                                          as_of=self.as_of) for r in rels]}
+                                  for label, rels in b.ties]}
                         for i, b in enumerate(self.brokers, 1)],
         }
 
@@ -164,20 +194,30 @@ class Brokers:
         when = f", as of {self.as_of.isoformat()}" if self.as_of else ""
         out = [f"Brokers: betweenness on the {self.projection} graph ({self.nodes} entities, "
                f"{self.edges} links; {how}{when})."]
+        if self.projection == "criminal":
+            out[0] = out[0][:-2] + ": actors and the criminal ties among them" + (
+                "" if self.include_state else ", state actors left out (--include-state)") + ")."
+        from .shapes import sentence
+
         for i, b in enumerate(self.brokers, 1):
             bridges = f"; bridges {b.describe_bridges()}" if b.groups > 1 else ""
             out.append(f"{i:>3}. {b.entity.name} ({b.entity.id}, {b.entity.type_label}): "
                        f"betweenness {b.betweenness:.4f}; {b.degree} neighbour"
                        f"{'s' if b.degree != 1 else ''} in {b.groups} group"
                        f"{'s' if b.groups != 1 else ''}{bridges}")
+            for label, rels in b.ties:
+                out.append(f"       to the {label} group:")
+                out.extend(f"         {sentence(r, self.names, self.sources, as_of=self.as_of)}"
+                           for r in rels)
         return out
 
 
 @native
 @no_gc()  # projection, igraph import, results: allocation bursts, no cycles
-def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
+def brokers(store, *, top: int = 10, projection: str = "criminal", as_of=None,
             types: Optional[Iterable[str]] = None, kinds: Optional[Iterable[str]] = ("actor",),
-            samples: Optional[int] = None, seed: int = 0) -> Brokers:
+            samples: Optional[int] = None, seed: int = 0, include_state: Optional[bool] = None,
+            ties: int = 3) -> Brokers:
     """Entities that bridge otherwise separate groups, ranked by betweenness centrality.
 
     Betweenness counts the shortest paths between other entities that run
@@ -193,10 +233,16 @@ def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
         Any store, or an :func:`~crimegraph.queries.as_of` view.
     top : int
         How many brokers to return.
-    projection : {"actors", "all"}
-        ``actors``: actors and the relations among them (alliances, rivalries,
-        membership, leadership ...); ``all``: every entity and relation, so that
-        shared places and economies also connect actors.
+    projection : {"criminal", "actors", "all"}
+        ``criminal`` (default): actors and the criminal ties among them (cooperation,
+        hierarchy, supply), without state actors unless ``include_state``; ``actors``:
+        actors and every relation among them (rivalries and state action too);
+        ``all``: every entity and relation, so that shared places and economies
+        also connect actors.
+    include_state : bool, optional
+        Keep state actors (police, armed forces); default: only outside ``criminal``.
+    ties : int
+        Links shown per bridged group, best-evidenced first, with their sources.
     as_of : date, int or str, optional
         Only relations valid on that day.
     types : iterable of str, optional
@@ -225,7 +271,9 @@ def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
     True
     """
     check_positive(top, "top")
-    proj = project(store, projection=projection, types=types, as_of=as_of)
+    if include_state is None:
+        include_state = projection != "criminal"
+    proj = project(store, projection=projection, types=types, as_of=as_of, include_state=include_state)
     g, n = proj.graph, proj.graph.vcount()
     if samples is not None:
         check_positive(samples, "samples")
@@ -257,7 +305,39 @@ def brokers(store, *, top: int = 10, projection: str = "actors", as_of=None,
         bridges = [(label[c][1], count, c == groups_of[i])
                    for c, count in sorted(groups.items(), key=lambda kv: (-kv[1], label[kv[0]]))]
         out.append(Broker(proj.entities[i], scores[i] / norm, degree[i], len(groups), bridges[:5]))
-    return Brokers(out, projection, n, g.ecount(), k, as_of)
+    # the ties that make each broker a bridge, by the group at their other end, with sources
+    from .shapes import cited_sources, evidence_key
+
+    group_of = {e.id: groups_of[i] for i, e in enumerate(proj.entities)}
+    kept = _projected_types(projection, types)
+    used, names = [], {}
+    for b in out:
+        by: dict[int, list] = {}
+        for r in store.relations(b.entity.id, types=kept, as_of=as_of):
+            other = r.other(b.entity.id)
+            if other in group_of and other != b.entity.id:
+                by.setdefault(group_of[other], []).append(r)
+        own = group_of[b.entity.id]
+        for c in sorted(by, key=lambda c: (c == own, -len(by[c]), label[c][1])):
+            rels = sorted(by[c], key=evidence_key)[:max(ties, 0)]
+            b.ties.append((label[c][1], rels))
+            used += rels
+    for e in proj.entities:
+        names[e.id] = e.name
+    return Brokers(out, projection, n, g.ecount(), k, as_of, include_state, check_types(types),
+                   sources=cited_sources(store, used), names=names)
+
+
+def _projected_types(projection: str, types) -> Optional[frozenset[str]]:
+    types = check_types(types)
+    if projection != "criminal":
+        return types
+    from crimegraph.schema.vocab import CRIMINAL_NATURES
+
+    from .ties import types_of
+
+    crim = types_of(CRIMINAL_NATURES)
+    return crim if types is None else types & crim
 
 
 # ---------------------------------------------------------------- communities

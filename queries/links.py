@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from crimegraph.errors import UsageError
 from crimegraph.graph.base import check_types
 from crimegraph.graph.text import normalize
 from crimegraph.schema.models import Entity, Relation
+from crimegraph.schema.vocab import CRIMINAL_NATURES, RELATION_TYPES
 
 from .answer import Answer
 from .dispatch import native
@@ -37,6 +38,9 @@ class Links(Answer):
     question: str
     links: list[Link]
     types: frozenset[str]
+    #: the entity's links of kindred natures that are not ``types`` (an actor with no ally
+    #: may have looser ties, factions or suppliers): what :meth:`lines` mentions after the answer
+    also: list[Link] = field(default_factory=list)
 
     LISTS_LEFT_OUT = True
 
@@ -49,7 +53,8 @@ class Links(Answer):
         return list({lk.other.id: lk.other for lk in self.links}.values())
 
     def _names(self) -> dict[str, str]:
-        return {self.entity.id: self.entity.name, **{lk.other.id: lk.other.name for lk in self.links}}
+        return {self.entity.id: self.entity.name,
+                **{lk.other.id: lk.other.name for lk in [*self.links, *self.also]}}
 
     def as_dict(self) -> dict[str, Any]:
         names = self._names()
@@ -64,6 +69,12 @@ class Links(Answer):
                 "relation": self.rel(lk.relation, self.entity.id, names),
                 "sentence": self.say(lk.relation, names),
             } for lk in self.links],
+            "also": [{
+                "entity": brief(lk.other),
+                "nature": RELATION_TYPES[lk.relation.type].nature,
+                "relation": self.rel(lk.relation, self.entity.id, names),
+                "sentence": self.say(lk.relation, names),
+            } for lk in self.also],
             "left_out": self.left_out_dict(),
         }
 
@@ -85,8 +96,20 @@ class Links(Answer):
     def lines(self) -> list[str]:
         n, names = len(self.entities), self._names()
         what = _SINGULAR.get(self.question, self.question) if n == 1 else self.question
-        out = [f"{self.entity.name} ({self.entity.id}): {n} {what}{self.when()}."]
+        head = f"{self.entity.name} ({self.entity.id}): {n} {what}{self.when()}"
+        if self.also:
+            by: dict[str, int] = {}
+            for lk in self.also:
+                label = RELATION_TYPES[lk.relation.type].label
+                by[label] = by.get(label, 0) + 1
+            m = len(self.also)
+            head += (f"; {m} other link{'s' if m != 1 else ''} of a kindred nature ("
+                     + ", ".join(f"{label} {c}" for label, c in by.items()) + ")")
+        out = [head + "."]
         out.extend(f"  {self.say(lk.relation, names)}" for lk in self.links)
+        if self.also:
+            out.append("Other links:")
+            out.extend(f"  {self.say(lk.relation, names)}" for lk in self.also)
         return out
 
 
@@ -231,7 +254,8 @@ def allies(store, actor: str, *, as_of=None) -> Links:
     >>> all(lk.relation.type == "allied_with" for lk in found.links)
     True
     """
-    return links(store, actor, ("allied_with",), as_of=as_of, kind="actor", question="allies")
+    found = links(store, actor, ("allied_with",), as_of=as_of, kind="actor", question="allies")
+    return _kindred(store, found, CRIMINAL_NATURES, as_of)
 
 
 @native
@@ -260,7 +284,23 @@ def rivals(store, actor: str, *, as_of=None) -> Links:
     >>> all(lk.relation.type == "rival_of" for lk in found.links)
     True
     """
-    return links(store, actor, ("rival_of",), as_of=as_of, kind="actor", question="rivals")
+    found = links(store, actor, ("rival_of",), as_of=as_of, kind="actor", question="rivals")
+    return _kindred(store, found, frozenset({"adversarial"}), as_of)
+
+
+def _kindred(store, found: Links, natures: frozenset[str], as_of) -> Links:
+    """Add to ``found`` the entity's links to actors of ``natures`` outside its own types."""
+    from .ties import types_of
+
+    e = found.entity
+    others = types_of(natures) - found.types
+    for r in store.relations(e.id, types=others, as_of=as_of):
+        other = store.entity(r.other(e.id))
+        if other.kind.value == "actor" and other.id != e.id:
+            found.also.append(Link(other, r))
+    found.also.sort(key=lambda lk: (lk.relation.type, normalize(lk.other.name), lk.relation.id))
+    found.sources.update(cited_sources(store, [lk.relation for lk in found.also]))
+    return found
 
 
 _SINGULAR = {"allies": "ally", "rivals": "rival", "economies": "economy", "actors": "actor",

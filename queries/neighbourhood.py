@@ -27,6 +27,9 @@ class EgoNetwork(Subgraph, Answer):
     center: str = ""
     depth: int = 1
     cap: Optional[int] = None
+    #: hubs shown but not expanded: id -> (their relations, neighbours of theirs left out)
+    hubs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    through_hubs: bool = False
 
     LISTS_LEFT_OUT = True
 
@@ -70,6 +73,8 @@ class EgoNetwork(Subgraph, Answer):
                          sorted(self.entities.items(), key=lambda kv: (dist.get(kv[0], 99), kv[0]))],
             "relations": [self.rel(r, names=names) for r in self._ordered_relations()],
             "more": dict(sorted(self.more.items())),
+            "hubs_not_expanded": [{**brief(self.entities[i]), "relations": d, "entities_not_shown": n}
+                                  for i, (d, n) in sorted(self.hubs.items())],
             "left_out": self.left_out_dict(),
         }
 
@@ -94,17 +99,25 @@ class EgoNetwork(Subgraph, Answer):
         for i, n in sorted(self.more.items()):
             out.append(f"  … and {n} more neighbour{'s' if n != 1 else ''} of {names[i]} not shown "
                        f"(cap {self.cap} per entity)")
+        if self.hubs:
+            out.append("Hubs shown but not expanded (--through-hubs expands them): " + "; ".join(
+                f"{names[i]} ({self.entities[i].type_label}, {d} relations: {n} "
+                f"entit{'ies' if n != 1 else 'y'} behind it not shown)"
+                for i, (d, n) in sorted(self.hubs.items(), key=lambda kv: (-kv[1][0], kv[0]))) + ".")
         return out
 
 
 @native
 def ego_network(store, entity: str, *, depth: int = 1, types: Optional[Iterable[str]] = None,
-                as_of=None, cap: Optional[int] = 50) -> EgoNetwork:
+                as_of=None, cap: Optional[int] = 50, through_hubs: bool = False) -> EgoNetwork:
     """The neighbourhood of an entity: everything within ``depth`` relations, and the relations among them.
 
     Busy entities are capped: from any one entity at most ``cap`` new neighbours
     are taken (best-sourced, most confident first) and the rest are counted in
-    ``.more`` ("and N more").
+    ``.more`` ("and N more"). Beyond the first hop, hubs (countries, economies,
+    state actors, anything linked to a fifth of the graph: :mod:`crimegraph.queries.ties`)
+    are shown but not expanded unless ``through_hubs``; ``.hubs`` says which, and
+    how many entities lie behind each.
 
     Parameters
     ----------
@@ -120,6 +133,8 @@ def ego_network(store, entity: str, *, depth: int = 1, types: Optional[Iterable[
         Only relations valid on that day.
     cap : int or None
         Most new neighbours taken from any one entity; ``None`` for no cap.
+    through_hubs : bool
+        Expand hubs too (the whole neighbourhood, hairball and all).
 
     Returns
     -------
@@ -144,9 +159,44 @@ def ego_network(store, entity: str, *, depth: int = 1, types: Optional[Iterable[
         check_positive(cap, "cap")
     types = check_types(types)
     e = store.resolve(entity)
-    sg = store.expand([e.id], depth=depth, types=types, as_of=as_of, cap=cap)
+    hubs: dict[str, tuple[int, int]] = {}
+    if depth == 1 or through_hubs:
+        sg = store.expand([e.id], depth=depth, types=types, as_of=as_of, cap=cap)
+    else:
+        sg, hubs = _expand_around_hubs(store, e.id, depth, types, as_of, cap)
     return EgoNetwork(
         entities=sg.entities, relations=sg.relations,
         sources=cited_sources(store, sg.relations.values(), sg.entities.values()),
         more=sg.more, highlight=set(sg.highlight), focus=[e.id],
-        center=e.id, depth=depth, as_of=as_of, cap=cap)
+        center=e.id, depth=depth, as_of=as_of, cap=cap, hubs=hubs, through_hubs=through_hubs)
+
+
+def _expand_around_hubs(store, center: str, depth: int, types, as_of, cap):
+    """Breadth-first from ``center``, level by level with :meth:`Store.expand`, never from a hub."""
+    from . import ties
+
+    sg = store.expand([center], depth=1, types=types, as_of=as_of, cap=cap)
+    entities, more = dict(sg.entities), dict(sg.more)
+    frontier = [i for i in entities if i != center]
+    total = store.counts()["entities"]
+    degrees: dict[str, int] = {}
+    hub_ids: list[str] = []
+    for _ in range(1, depth):
+        degrees.update(store.degrees(frontier, as_of=as_of))
+        hubs = [i for i in frontier if ties.is_hub(entities[i], degrees[i], total)]
+        hub_ids += hubs
+        grow = [i for i in frontier if i not in hubs]
+        if not grow:
+            break
+        nxt = store.expand(grow, depth=1, types=types, as_of=as_of, cap=cap)
+        frontier = [i for i in nxt.entities if i not in entities]
+        entities.update(nxt.entities)
+        for i, n in nxt.more.items():
+            more[i] = more.get(i, 0) + n
+    out = store.subgraph(entities, types=types, as_of=as_of)
+    out.more = more
+    behind = {}
+    for h in hub_ids:
+        hidden = {o for o, _ in store.adjacent(h, types=types, as_of=as_of)} - set(entities)
+        behind[h] = (degrees[h], len(hidden))
+    return out, {h: v for h, v in behind.items() if v[1]}

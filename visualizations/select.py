@@ -74,7 +74,9 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
            place: Optional[str] = None, economy: Optional[str] = None,
            as_of=None, since=None, until=None,
            entity_types: Optional[Iterable[str]] = None,
-           relation_types: Optional[Iterable[str]] = None) -> Selection:
+           relation_types: Optional[Iterable[str]] = None,
+           natures: Optional[Iterable[str]] = None, avoid: Iterable[str] = (),
+           similar: bool = False, through_hubs: bool = False) -> Selection:
     """The subgraph behind one map, with a title: one mode at most, then the filters.
 
     Parameters
@@ -85,8 +87,11 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
         An entity's neighbourhood within ``depth`` relations, at most ``cap`` new
         neighbours per entity (the rest counted as "+N").
     path, max_hops, k : (str, str), int, int
-        The ``k`` best shortest paths between two entities, highlighted, with the
-        other relations among their entities.
+        The ``k`` most telling paths between two entities (as ``query connections``),
+        highlighted, with the other relations among their entities; ``natures``,
+        ``avoid`` and ``similar`` as there.
+    through_hubs : bool
+        With ``ego``: expand hubs (countries, economies, state actors) too.
     place : str
         Actors operating in a place or anywhere inside it, the places inside it,
         the events there and the economies it is a hub for.
@@ -135,9 +140,9 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
     if since is not None and until is not None and since > until:
         raise UsageError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
     if ego:
-        sel = _ego(store, ego, depth, cap, as_of, relation_types)
+        sel = _ego(store, ego, depth, cap, as_of, relation_types, through_hubs)
     elif path:
-        sel = _path(store, path[0], path[1], max_hops, k, as_of, relation_types)
+        sel = _path(store, path[0], path[1], max_hops, k, as_of, relation_types, natures, avoid, similar)
     elif place:
         sel = _place(store, place, as_of, relation_types)
     elif economy:
@@ -227,21 +232,28 @@ def _prune_isolated_by(sg: Subgraph, store) -> Subgraph:
     return Subgraph(entities=keep, relations=sg.relations, focus=list(sg.focus))
 
 
-def _ego(store, ref, depth, cap, as_of, relation_types) -> Selection:
+def _ego(store, ref, depth, cap, as_of, relation_types, through_hubs=False) -> Selection:
     from crimegraph.queries import ego_network
 
-    ego = ego_network(store, ref, depth=depth, types=relation_types, as_of=as_of, cap=cap)
+    ego = ego_network(store, ref, depth=depth, types=relation_types, as_of=as_of, cap=cap,
+                      through_hubs=through_hubs)
     center = ego.entities[ego.center]
     hops = f"{depth} hop{'s' if depth != 1 else ''}"
     sub = f"ego network, {hops}" + (f", at most {cap} new neighbours per entity" if cap and ego.more else "")
+    notes = []
+    if ego.hubs:
+        sub += f", {len(ego.hubs)} hub{'s' if len(ego.hubs) != 1 else ''} not expanded"
+        notes.append(ego.lines()[-1])
     return Selection(ego, f"{center.name}: its network within {hops}", sub,
-                     f"ego-{center.id}")
+                     f"ego-{center.id}", notes=notes)
 
 
-def _path(store, a, b, max_hops, k, as_of, relation_types) -> Selection:
+def _path(store, a, b, max_hops, k, as_of, relation_types, natures=None, avoid=(),
+          similar=False) -> Selection:
     from crimegraph.queries import connections
 
-    found = connections(store, a, b, max_hops=max_hops, k=k, as_of=as_of, types=relation_types)
+    found = connections(store, a, b, max_hops=max_hops, k=k, as_of=as_of, types=relation_types,
+                        natures=natures, avoid=avoid, similar=similar)
     if not found.found:
         raise NothingToMap(found.message + "; no map was written (try a larger --max-hops, or "
                            "fewer filters)")
@@ -259,10 +271,13 @@ def _path(store, a, b, max_hops, k, as_of, relation_types) -> Selection:
     sg.focus = [found.a.id, found.b.id]
     sg.sources.update(found.sources)
     n = len(found.paths)
-    sub = (f"{'the' if n == found.total else f'the best {n} of'} {found.total} shortest "
-           f"path{'s' if found.total != 1 else ''}, {found.hops} hop{'s' if found.hops != 1 else ''}")
+    sub = (f"the {n} most telling path{'s' if n != 1 else ''} within {max_hops} hops"
+           + (", criminal ties first" if found.criminal_tie else
+              ", no criminal tie" if found.criminal_tie is False else ""))
+    notes = [found.message + "."] + [f"Path {i}: {p.sentence} ({p.strength})."
+                                     for i, p in enumerate(found.paths, 1)]
     return Selection(sg, f"How {found.a.name} and {found.b.name} are connected", sub,
-                     f"path-{found.a.id}--{found.b.id}", notes=[found.message + "."])
+                     f"path-{found.a.id}--{found.b.id}", notes=notes)
 
 
 def _place(store, ref, as_of, relation_types) -> Selection:

@@ -31,9 +31,21 @@ def map_command(
                                  "(0: no cap); the rest are counted as +N."),
     path: Optional[Tuple[str, str]] = typer.Option(None, "--path", metavar="A B",
                                                    help="Map the connections between two entities, "
-                                                        "the shortest paths highlighted."),
-    max_hops: int = typer.Option(4, "--max-hops", min=1, help="With --path: longest path to look for."),
-    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many shortest paths."),
+                                                        "the most telling paths highlighted."),
+    max_hops: int = typer.Option(4, "--max-hops", min=1, max=6, help="With --path: longest path to look for."),
+    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths."),
+    natures: Optional[List[str]] = typer.Option(None, "--natures", metavar="NATURES",
+                                                help="With --path: only links of these natures "
+                                                     "(cooperation, hierarchy, supply, adversarial, "
+                                                     "presence, economy, event, geography)."),
+    ties: Optional[str] = typer.Option(None, "--ties", metavar="PRESET",
+                                       help="With --path: a preset of natures (criminal, context, all)."),
+    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
+                                              help="With --path: never pass through this entity (repeatable)."),
+    similar: bool = typer.Option(False, "--similar",
+                                 help="With --path: allow several paths through the same intermediate."),
+    through_hubs: bool = typer.Option(False, "--through-hubs",
+                                      help="With --ego and --depth 2 or more: expand hubs too."),
     place: Optional[str] = typer.Option(None, "--place", metavar="ID",
                                         help="Map everything operating in a place and inside it."),
     economy: Optional[str] = typer.Option(None, "--economy", metavar="ID",
@@ -83,6 +95,7 @@ def map_command(
     geographic map. Prints the path of the file written.
     """
     from crimegraph.queries.params import parse_as_of, parse_types
+    from crimegraph.queries.ties import parse_natures
     from crimegraph.schema.types import PartialDate
     from crimegraph.errors import UsageError
     from crimegraph.visualizations import render
@@ -109,7 +122,9 @@ def map_command(
         with collecting() as named:
             sel = select(st, ego=ego, depth=depth, cap=cap or None, path=path, max_hops=max_hops,
                          k=paths, place=place, economy=economy, as_of=day, since=start, until=end,
-                         entity_types=entity_types, relation_types=rel_types)
+                         entity_types=entity_types, relation_types=rel_types,
+                         natures=parse_natures(natures, ties), avoid=avoid or (), similar=similar,
+                         through_hubs=through_hubs)
         print_resolutions(named)
         command = _command_line(sys.argv[1:])
         notes = [*sel.notes, f"Made with: {command}"]

@@ -73,26 +73,51 @@ def _types(values: Optional[List[str]]):
     return parse_types(values)
 
 
+NaturesOpt = typer.Option(None, "--natures", metavar="NATURES",
+                          help="Only links of these natures: cooperation, hierarchy, supply, "
+                               "adversarial, presence, economy, event, geography (repeat or "
+                               "comma-separate).")
+TiesOpt = typer.Option(None, "--ties", metavar="PRESET",
+                       help="A preset of natures: criminal (cooperation, hierarchy, supply), "
+                            "context (the others) or all.")
+AvoidOpt = typer.Option(None, "--avoid", metavar="ENTITY",
+                        help="Never pass through this entity (repeatable), e.g. a country every "
+                             "actor operates in.")
+
+
 @query_app.command()
 def connections(
     a: str = typer.Argument(..., metavar="A", help="First entity: id, name or alias."),
     b: str = typer.Argument(..., metavar="B", help="Second entity: id, name or alias."),
-    max_hops: int = typer.Option(4, "--max-hops", min=1, help="Longest path to look for."),
-    k: int = typer.Option(5, "--paths", "-k", min=1, help="How many of the shortest paths to show."),
+    max_hops: int = typer.Option(4, "--max-hops", min=1, max=6, help="Longest path to look for."),
+    k: int = typer.Option(5, "--paths", "-k", "--k", min=1, help="How many paths to show."),
     types: Optional[List[str]] = TypesOpt,
-    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
-                                              help="Never pass through this entity (repeatable), "
-                                                   "e.g. a country every actor operates in."),
+    natures: Optional[List[str]] = NaturesOpt,
+    ties: Optional[str] = TiesOpt,
+    avoid: Optional[List[str]] = AvoidOpt,
+    similar: bool = typer.Option(False, "--similar",
+                                 help="Allow several paths through the same intermediate entity."),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="Show how each path's score is made (JSON always has it)."),
     as_of: Optional[str] = AsOfOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
     allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """How A is connected to B: the shortest paths, best-evidenced first, each step with its sources."""
-    from crimegraph.queries import connections as ask
+    """How A is connected to B, and on what evidence: the most telling paths first.
 
-    day, kinds = _day(as_of), _types(types)
-    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, a, b, max_hops=max_hops, k=k, as_of=day, types=kinds,
-                                              avoid=avoid or ()))
+    Every path up to --max-hops is ranked by evidence (confidence, independent
+    sources), nature (a criminal tie above a shared place, economy or enemy) and
+    specificity (a country linked to everything says little); no two paths through
+    the same intermediate unless --similar. Between two actors the answer says
+    first whether a criminal tie links them, then the weaker kinds, grouped by kind.
+    """
+    from crimegraph.queries import connections as ask
+    from crimegraph.queries.ties import parse_natures
+
+    day, kinds, chosen = _day(as_of), _types(types), parse_natures(natures, ties)
+    _answer(seeds, store, fmt, allow_incomplete,
+            lambda st: ask(st, a, b, max_hops=max_hops, k=k, as_of=day, types=kinds, natures=chosen,
+                           avoid=avoid or (), similar=similar, explain=explain))
 
 
 @query_app.command()
@@ -102,16 +127,23 @@ def ego(
     cap: int = typer.Option(50, "--cap", min=0,
                             help="Most new neighbours shown per entity (0: no cap); the rest are counted."),
     types: Optional[List[str]] = TypesOpt,
+    through_hubs: bool = typer.Option(False, "--through-hubs",
+                                      help="Beyond the first hop, also expand hubs (countries, "
+                                           "economies, state actors, entities linked to much of the graph)."),
     as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
     allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """An entity's neighbourhood: its relations and its neighbours' relations, with sources."""
+    """An entity's neighbourhood: its relations and its neighbours' relations, with sources.
+
+    Beyond the first hop, hubs are shown but not expanded (the answer names them and
+    counts what lies behind them) unless --through-hubs."""
     from crimegraph.queries import ego_network
 
     day, kinds = _day(as_of), _types(types)
     _answer(seeds, store, fmt, allow_incomplete,
-            lambda st: ego_network(st, entity, depth=depth, types=kinds, as_of=day, cap=cap or None),
+            lambda st: ego_network(st, entity, depth=depth, types=kinds, as_of=day, cap=cap or None,
+                                   through_hubs=through_hubs),
             list_left_out)
 
 
@@ -187,8 +219,15 @@ def timeline(
 @query_app.command()
 def brokers(
     top: int = typer.Option(10, "--top", "-n", min=1, help="How many brokers to show."),
-    projection: str = typer.Option("actors", "--projection",
-                                   help="actors: actor-to-actor relations only; all: every entity and relation."),
+    projection: str = typer.Option("criminal", "--projection",
+                                   help="criminal: actors and the criminal ties among them (cooperation, "
+                                        "hierarchy, supply); actors: every actor-to-actor relation; all: "
+                                        "every entity and relation."),
+    natures: Optional[List[str]] = NaturesOpt,
+    ties: Optional[str] = TiesOpt,
+    include_state: Optional[bool] = typer.Option(None, "--include-state/--no-state",
+                                                 help="Keep state actors (police, armed forces); by "
+                                                      "default only outside the criminal projection."),
     samples: Optional[int] = typer.Option(None, "--samples", min=1,
                                           help="Estimate betweenness from this many sampled sources "
                                                "(default: exact up to 5,000 entities, else 100)."),
@@ -198,12 +237,23 @@ def brokers(
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
     allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """Actors that bridge otherwise separate groups (betweenness centrality)."""
-    from crimegraph.queries import brokers as ask
+    """Criminal actors that bridge otherwise separate groups (betweenness centrality), each
+    with the ties that make it a bridge and their sources.
 
-    day, kinds = _day(as_of), _types(types)
-    _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, top=top, projection=projection, samples=samples,
-                                              seed=seed, types=kinds, as_of=day))
+    --natures (or --ties) picks the links instead: e.g. --natures cooperation,adversarial
+    ranks actors on alliances and enmities alike."""
+    from crimegraph.queries import brokers as ask
+    from crimegraph.queries.ties import parse_natures, types_of
+
+    day, kinds, chosen = _day(as_of), _types(types), parse_natures(natures, ties)
+    if chosen is not None:
+        kinds = types_of(chosen) if kinds is None else kinds & types_of(chosen)
+        if projection == "criminal":  # the links chosen, still without state actors unless asked
+            projection = "actors"
+            include_state = bool(include_state)
+    _answer(seeds, store, fmt, allow_incomplete,
+            lambda st: ask(st, top=top, projection=projection, samples=samples, seed=seed, types=kinds,
+                           as_of=day, include_state=include_state))
 
 
 @query_app.command()

@@ -28,6 +28,15 @@ CASES = [
     ("/api/connections?a=tren-de-aragua&b=shining-path&max_hops=3&paths=2&avoid=peru&types=operates_in,allied_with",
      lambda st: q.connections(st, "tren-de-aragua", "shining-path", max_hops=3, k=2, avoid=["peru"],
                               types=frozenset({"operates_in", "allied_with"}))),
+    ("/api/connections?a=sinaloa-cartel&b=shining-path&ties=criminal&similar=true",
+     lambda st: q.connections(st, "sinaloa-cartel", "shining-path", natures=frozenset(
+         {"cooperation", "hierarchy", "supply"}), similar=True)),
+    ("/api/connections?a=tren-de-aragua&b=shining-path&natures=adversarial&natures=economy",
+     lambda st: q.connections(st, "tren-de-aragua", "shining-path", natures=frozenset({"adversarial", "economy"}))),
+    ("/api/ego/shining-path?depth=2", lambda st: q.ego_network(st, "shining-path", depth=2)),
+    ("/api/ego/shining-path?depth=2&through_hubs=true",
+     lambda st: q.ego_network(st, "shining-path", depth=2, through_hubs=True)),
+    ("/api/brokers?include_state=true&top=3", lambda st: q.brokers(st, top=3, include_state=True)),
     ("/api/ego/shining-path", lambda st: q.ego_network(st, "shining-path")),
     ("/api/ego/peru?depth=2&cap=5&as_of=2019", lambda st: q.ego_network(st, "peru", depth=2, cap=5, as_of=2019)),
     ("/api/actors-in/vraem", lambda st: q.actors_in(st, "vraem")),
@@ -111,6 +120,15 @@ def test_bad_parameters_are_problems(client, path, status, kind):
 def test_no_connection_is_an_answer(client):
     r = client.get("/api/connections?a=tren-de-aragua&b=shining-path&max_hops=1")
     assert r.status_code == 200 and r.json()["found"] is False
+
+
+def test_the_connection_answer_explains_itself(client):
+    d = client.get("/api/connections?a=tren-de-aragua&b=shining-path").json()
+    assert d["criminal_tie"] is False and d["message"].startswith("No criminal tie")
+    assert all(p["sentence"] and p["explain"]["steps"] for p in d["paths"])
+    assert [g["kind"] for g in d["groups"]][0] != "presence"  # the country path is not first
+    r = client.get("/api/connections?a=tren-de-aragua&b=shining-path&natures=friendship")
+    assert r.status_code == 422
 
 
 def test_answers_are_cached(client, app_state):

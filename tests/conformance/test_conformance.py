@@ -205,6 +205,23 @@ def test_shortest_path_links(store, reference):
             assert got == want, (a, b, kw)
 
 
+def _links(found) -> dict:
+    return {u: {v: [r.id for r in rels] for v, rels in sorted(nbrs.items())} for u, nbrs in sorted(found.items())}
+
+
+def test_path_links_and_degrees(store, reference):
+    """The candidate relations of the connection ranking, and the degrees its specificity reads."""
+    for a, b in (("tren-de-aragua", "shining-path"), ("sinaloa-cartel", "mpcp"), ("shining-path", "peru"),
+                 ("callao-port", "lake-titicaca")):
+        for kw in (dict(max_hops=4), dict(max_hops=3, as_of=DATES[2]),
+                   dict(types=["allied_with", "associated_with", "faction_of"]),
+                   dict(max_hops=4, avoid=["peru"])):
+            assert _links(store.path_links(a, b, **kw)) == _links(reference.path_links(a, b, **kw)), (a, b, kw)
+    ents = ids(reference.entities())
+    assert store.degrees(ents) == reference.degrees(ents)
+    assert store.degrees(ents, as_of=DATES[1]) == reference.degrees(ents, as_of=DATES[1])
+
+
 # ---------------------------------------------------------------- query helpers (generic or native)
 
 def _same(helper, store, reference, *args, **kwargs):
@@ -263,6 +280,22 @@ def test_connections(store, reference, q):
             _same(q.connections, store, reference, a, b, max_hops=3)
         except NoPath:
             pass
+
+
+def test_ranked_connections_the_analyst_asks(store, reference, q):
+    """Issue 15: the same ranked answer, sentences, scores and groups on every store."""
+    pairs = [("tren-de-aragua", "shining-path"), ("sinaloa-cartel", "shining-path"), ("mpcp", "los-pulpos"),
+             ("callao-port", "lake-titicaca"), ("abimael-guzman", "victor-quispe-palomino")]
+    for a, b in pairs:
+        _same(q.connections, store, reference, a, b)
+        _same(q.connections, store, reference, a, b, as_of=DATES[2])
+    _same(q.connections, store, reference, "tren-de-aragua", "shining-path", avoid=["peru"], similar=True, k=8)
+    _same(q.connections, store, reference, "tren-de-aragua", "shining-path", natures=["adversarial", "economy"])
+    _same(q.ego_network, store, reference, "shining-path", depth=2)
+    _same(q.ego_network, store, reference, "tren-de-aragua", depth=2, as_of=DATES[3])
+    _same(q.brokers, store, reference, top=10)
+    _same(q.brokers, store, reference, top=5, projection="actors", include_state=True)
+    _same(q.allies, store, reference, "shining-path")
 
 
 def test_analytics(store, reference, q):

@@ -72,8 +72,8 @@ def test_connections(peru_store, peru_neo4j):
     pairs = [("tren-de-aragua", "shining-path"), ("shining-path", "peru"), ("shining-path", "vraem")]
     for a, b in pairs:
         for d in DAYS:
-            res = q.connections(peru_store, a, b, as_of=day(d), k=3)
-            rows = run(peru_neo4j, "connections", a=a, b=b, max_hops=4, k=3, as_of=d, types=None)
+            res = q.shortest_paths(peru_store, a, b, as_of=day(d), k=3)
+            rows = run(peru_neo4j, "shortest_paths", a=a, b=b, max_hops=4, k=3, as_of=d, types=None)
             if not res.found:
                 assert rows == []
                 continue

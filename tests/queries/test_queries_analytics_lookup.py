@@ -16,7 +16,7 @@ def test_brokers_on_the_actor_projection(toy):
     # red-army lies between {officer-x, state-police} and {each other, blue-cartel, green-gang,
     # grey-mafia}: 2*3 + 1 = 7 pairs; blue-cartel between {red-army, officer-x, state-police}
     # and {green-gang, grey-mafia}: 3*2 + 1 = 7 pairs. Normalised by 7*6/2 = 21: 1/3 each.
-    found = brokers(toy)
+    found = brokers(toy, projection="actors")
     assert [(b.entity.id, round(b.betweenness, 4)) for b in found.brokers] == [
         ("blue-cartel", 0.3333), ("red-army", 0.3333)]
     assert found.samples is None and (found.nodes, found.edges) == (8, 5)
@@ -45,7 +45,7 @@ def test_brokers_sampled_estimate_is_seeded(toy):
 
 def test_brokers_as_of(toy):
     # in 2005 there is no alliance yet: blue-cartel is isolated among actors
-    found = brokers(toy, as_of=2005)
+    found = brokers(toy, projection="actors", as_of=2005)
     assert [b.entity.id for b in found.brokers] == ["red-army"]
 
 

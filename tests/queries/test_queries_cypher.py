@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from crimegraph.queries import (
-    actors_in, actors_in_economy, allies, connections, ego_network, economies_of, rivals, timeline,
+    actors_in, actors_in_economy, allies, ego_network, shortest_paths, economies_of, rivals, timeline,
 )
 from crimegraph.queries.library import load_query
 from tests.neo4j_fixture import launch
@@ -55,8 +55,8 @@ def iso(day):
                                      ("red-army", "blue-cartel", None), ("lone-wolf", "red-army", None),
                                      ("green-gang", "red-army", 2010)])
 def test_connections(neo, toy, a, b, day):
-    rows = run(neo, "connections", a=a, b=b, max_hops=5 if day == 2010 else 4, k=5, as_of=iso(day))
-    expected = connections(toy, a, b, as_of=day, max_hops=5 if day == 2010 else 4)
+    rows = run(neo, "shortest_paths", a=a, b=b, max_hops=5 if day == 2010 else 4, k=5, as_of=iso(day))
+    expected = shortest_paths(toy, a, b, as_of=day, max_hops=5 if day == 2010 else 4)
     if not expected.found:
         assert rows == []
         return

@@ -9,12 +9,12 @@ import re
 import pytest
 
 from crimegraph.queries import (
-    actors_in, actors_in_economy, allies, connections, economies_of, rivals, timeline,
+    actors_in, actors_in_economy, allies, economies_of, rivals, shortest_paths, timeline,
 )
 from crimegraph.queries.library import DEFAULT_BASE, load_query, names
 from crimegraph.schema.vocab import RELATION_TYPES
 
-HELPERS = {"connections", "ego_network", "actors_in", "economies_of", "actors_in_economy", "allies",
+HELPERS = {"shortest_paths", "ego_network", "actors_in", "economies_of", "actors_in_economy", "allies",
            "rivals", "timeline", "evidence", "search", "projection"}
 
 
@@ -121,8 +121,8 @@ def test_sparql_connections_agree_with_the_helper(oxi, toy, a, b, day):
     from crimegraph.queries.params import coerce_as_of
 
     d = coerce_as_of(day)
-    rows = run(oxi, "connections", a=iri(a), b=iri(b), **({"asOf": d} if d else {}))
-    expected = connections(toy, a, b, as_of=d)
+    rows = run(oxi, "shortest_paths", a=iri(a), b=iri(b), **({"asOf": d} if d else {}))
+    expected = shortest_paths(toy, a, b, as_of=d)
     if not expected.found:
         assert rows == []
         return

@@ -104,6 +104,11 @@ def test_links_check_the_kind(toy):
 
 def test_links_sentences_carry_sources(toy):
     lines = allies(toy, "red-army").lines()
-    assert lines[0] == "Ejército Rojo (red-army): 1 ally."
+    # the answer, then the links of a kindred nature that are not alliances
+    assert lines[0] == ("Ejército Rojo (red-army): 1 ally; 2 other links of a kindred nature "
+                        "(has ties to 1, leads 1).")
+    assert lines[-2:] == [
+        "  Ejército Rojo —has ties to— Cártel Azul (since 2015; confidence D4; source: Blog, Local rumours)",
+        "  Óscar Equis —leads→ Ejército Rojo (2001–2012; confidence B2; source: Newsroom, Field investigation (2016-04))"]
     assert lines[1] == ("  Ejército Rojo —allied with— Cártel Azul (since 2008; confidence B2; sources: "
                         "Ministry, Official report (2019); Newsroom, Field investigation (2016-04))")

@@ -136,8 +136,8 @@ def test_connections(rdf, memory):
     for a, b in (("shining-path", "peru"), ("shining-path", "vraem")):
         if not (memory.has_entity(a) and memory.has_entity(b)):
             continue
-        rows = run(rdf, "connections", a=iri(a), b=iri(b))
-        expected = q.connections(memory, a, b)
+        rows = run(rdf, "shortest_paths", a=iri(a), b=iri(b))
+        expected = q.shortest_paths(memory, a, b)
         assert int(rows[0]["hops"]) == expected.hops
 
 

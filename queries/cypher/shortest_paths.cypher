@@ -1,4 +1,4 @@
-// connections: how is entity $a connected to entity $b, and on what evidence?
+// shortest_paths: the shortest paths between entity $a and entity $b, and on what evidence (the ranked `connections` helper also weighs longer, more specific paths: queries/README.md)
 //
 // Parameters:
 //   $a, $b       entity ids (different entities)
@@ -8,7 +8,7 @@
 //   $types       list of relationship types (['ALLIED_WITH', 'RIVAL_OF']) or null: every type
 //
 // Answers: the shortest paths between the two entities, in either direction along
-// each relationship, best-evidenced first (as crimegraph.queries.connections):
+// each relationship, best-evidenced first (as crimegraph.queries.shortest_paths):
 // parallel relationships between the same two entities make one step (its best
 // relationship); paths are ranked by the product of their steps' confidence
 // scores (Admiralty A1 = 1.0 … F6 lowest), then by the number of distinct
