@@ -51,6 +51,10 @@
   basemapLayer.eachLayer(function (l) { if (l.feature.properties.layer !== "country") l.bringToFront(); });
 
   var ringLayer = L.layerGroup().addTo(map);
+  // a --near map: the circle searched
+  var NEAR = META.near ? L.circle(L.latLng(META.near[0], META.near[1]), {
+    radius: META.near[2] * 1000, renderer: canvas, interactive: false, color: "#c0392b", weight: 1.5,
+    dashArray: "8 5", fill: false }) : null;  // added once the map has a view
   var routeLayer = L.layerGroup().addTo(map);
   var legLayer = L.layerGroup().addTo(map);    // lines from a shared point to its ring of markers
   var markerLayer = L.layerGroup().addTo(map);
@@ -144,6 +148,7 @@
   // port and its city) are drawn on a small ring around it, each clickable, with a thin line
   // to the true point; the ring is in screen pixels, so it is laid out again at each zoom
   var GAP = 2;
+  var LABEL_OFFSET = { right: [6, 0], left: [-6, 0], top: [0, -6], bottom: [0, 6] };
   function spread(group) {
     var k = group.length, maxR = 0;
     group.forEach(function (g) { maxR = Math.max(maxR, g.r); });
@@ -152,6 +157,8 @@
     group.forEach(function (g, j) {
       var a = -Math.PI / 2 + 2 * Math.PI * j / k;
       g.at = map.layerPointToLatLng(L.point(c.x + ring * Math.cos(a), c.y + ring * Math.sin(a)));
+      // its name on the side away from the shared point
+      g.side = Math.cos(a) > 0.3 ? "right" : Math.cos(a) < -0.3 ? "left" : Math.sin(a) < 0 ? "top" : "bottom";
     });
   }
   var presence = new Uint8Array(N);  // the year's state of a place's presences (CG.VALID, REPORTED)
@@ -174,7 +181,7 @@
       var valid = here.some(function (j) { return stateOf(EDGES[j]) === CG.VALID; });
       presence[i] = here.length && !valid ? CG.REPORTED : CG.VALID;
       var key = n.coords[0] + "," + n.coords[1];
-      var g = { i: i, r: markerRadius(here.length), present: here.length, at: null };
+      var g = { i: i, r: markerRadius(here.length), present: here.length, at: null, side: null };
       (groups[key] = groups[key] || []).push(g);
       order.push(g);
     });
@@ -192,8 +199,9 @@
       m.setStyle({ dashArray: reported ? "3 3" : null, fillOpacity: reported ? 0.45 : 0.9 });
       m.unbindTooltip();
       var label = g.present >= LABEL_MIN || n.focus;
+      var side = g.side || "right";
       m.bindTooltip(label ? el("span", { text: n.name }) : tooltipFor(i, g.present),
-                    label ? { permanent: true, direction: "right", className: "cg-geo-label", offset: [6, 0] }
+                    label ? { permanent: true, direction: side, className: "cg-geo-label", offset: LABEL_OFFSET[side] }
                           : { direction: "top" });
       markerLayer.addLayer(m);
       if (rings[i] && !hiddenKinds.has("extent")) ringLayer.addLayer(rings[i]);
@@ -455,7 +463,9 @@
   }
   function firstView() {
     var h = home(), n = h < 0 ? null : NODES[h];
-    if (n && n.bbox) {
+    if (NEAR) {
+      map.fitBounds(NEAR.getLatLng().toBounds(2 * META.near[2] * 1000).pad(0.1), { animate: false });
+    } else if (n && n.bbox) {
       var b = n.bbox;  // [west, south, east, north]
       map.fitBounds(L.latLngBounds([b[1], b[0]], [b[3], b[2]]).pad(0.05), { animate: false });
     } else if (n && n.km) {
@@ -464,6 +474,7 @@
   }
   document.getElementById("cg-fit").addEventListener("click", fit);
   firstView();
+  if (NEAR) NEAR.addTo(map);
   applyFilters();
   showPanel(overview, false);
 

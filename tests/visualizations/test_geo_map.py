@@ -148,3 +148,22 @@ def test_first_view_fits_peru(browser, geo_page, peru_dataset):
     page.evaluate("crimegraphGeo.fit()")
     assert page.evaluate("crimegraphGeo.map.getBounds().getEast()") > 0  # Fit shows every place (Europe too)
     page.close()
+
+
+def test_near_map_draws_the_circle_and_fits_it(browser, tmp_path, peru_store):
+    from crimegraph.queries import places_near
+
+    sel = select(peru_store, near=(-12.277, -73.961, 50))
+    path = tmp_path / "near.html"
+    render_geo(sel.subgraph, path, title=sel.title, store=peru_store, period=sel.period, near=sel.near)
+    page, requests = _open(browser, path)
+    near = {p.id for p, _ in places_near(peru_store, -12.277, -73.961, 50)}
+    drawn = page.evaluate("(function () { var o = []; crimegraphGeo.data.nodes.forEach(function (n, k) {"
+                          " if (n.coords) o.push(n.id); }); return o; })()")
+    assert set(drawn) >= near and page.evaluate("crimegraphGeo.markerCount()") == len(drawn)
+    b = page.evaluate("(function () { var b = crimegraphGeo.map.getBounds(); "
+                      "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+    # the 50 km circle (about 0.45 degrees of latitude) is in view, and the view is not much bigger
+    assert b[1] < -12.277 - 0.45 and b[3] > -12.277 + 0.45 and b[3] - b[1] < 3
+    assert requests == [path.as_uri()]
+    page.close()
