@@ -143,7 +143,10 @@
   }
 
   var shown = new Uint8Array(N);
-  var LABEL_MIN = 4;  // places with at least this many actors present carry their name
+  // the places that carry their name: the focus, and the LABEL_TOP busiest shown places (actors
+  // present count double, then relations shown), leaving out countries and continents (areas
+  // wider than RING_MAX_KM), which the basemap names by its borders
+  var LABEL_TOP = 12;
   // places that share a point (a valley and the villages the gazetteer puts at its centre, a
   // port and its city) are drawn on a small ring around it, each clickable, with a thin line
   // to the true point; the ring is in screen pixels, so it is laid out again at each zoom
@@ -186,6 +189,12 @@
       order.push(g);
     });
     Object.keys(groups).forEach(function (key) { if (groups[key].length > 1) spread(groups[key]); });
+    var busy = order.filter(function (g) { return !NODES[g.i].km || NODES[g.i].km <= RING_MAX_KM; });
+    busy.forEach(function (g) {
+      g.score = 2 * g.present + incident[g.i].filter(function (j) { return edgeOn(EDGES[j]); }).length;
+    });
+    busy.sort(function (a, b) { return b.score - a.score || (NODES[a.i].name < NODES[b.i].name ? -1 : 1); });
+    busy.slice(0, LABEL_TOP).forEach(function (g) { if (g.score > 0) g.label = true; });
     order.forEach(function (g) {
       var i = g.i, n = NODES[i], m = markers[i];
       var ll = L.latLng(n.coords[0], n.coords[1]);
@@ -198,7 +207,7 @@
       var reported = presence[i] === CG.REPORTED;
       m.setStyle({ dashArray: reported ? "3 3" : null, fillOpacity: reported ? 0.45 : 0.9 });
       m.unbindTooltip();
-      var label = g.present >= LABEL_MIN || n.focus;
+      var label = g.label || n.focus;
       var side = g.side || "right";
       m.bindTooltip(label ? el("span", { text: n.name }) : tooltipFor(i, g.present),
                     label ? { permanent: true, direction: side, className: "cg-geo-label", offset: LABEL_OFFSET[side] }
