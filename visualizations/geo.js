@@ -33,7 +33,8 @@
 
   // ------------------------------------------------------------------ the map
   var container = document.getElementById("cg-network");
-  var map = L.map(container, { preferCanvas: true, zoomSnap: 0.25, worldCopyJump: false,
+  // no fade: a label removed at a redraw goes at once (a fading one would linger over the new ones)
+  var map = L.map(container, { preferCanvas: true, zoomSnap: 0.25, worldCopyJump: false, fadeAnimation: false,
                                minZoom: 1, maxZoom: 12, attributionControl: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth · Leaflet");
@@ -189,11 +190,15 @@
       order.push(g);
     });
     Object.keys(groups).forEach(function (key) { if (groups[key].length > 1) spread(groups[key]); });
-    var busy = order.filter(function (g) { return !NODES[g.i].km || NODES[g.i].km <= RING_MAX_KM; });
-    busy.forEach(function (g) {
+    order.forEach(function (g) {
       g.score = 2 * g.present + incident[g.i].filter(function (j) { return edgeOn(EDGES[j]); }).length;
     });
-    busy.sort(function (a, b) { return b.score - a.score || (NODES[a.i].name < NODES[b.i].name ? -1 : 1); });
+    function byRank(a, b) {
+      return (NODES[b.i].focus ? 1 : 0) - (NODES[a.i].focus ? 1 : 0) || b.score - a.score ||
+             (NODES[a.i].name < NODES[b.i].name ? -1 : NODES[a.i].name > NODES[b.i].name ? 1 : 0);
+    }
+    var busy = order.filter(function (g) { return !NODES[g.i].km || NODES[g.i].km <= RING_MAX_KM; });
+    busy.sort(byRank);
     busy.slice(0, LABEL_TOP).forEach(function (g) { if (g.score > 0) g.label = true; });
     order.forEach(function (g) {
       var i = g.i, n = NODES[i], m = markers[i];
@@ -212,11 +217,30 @@
       m.bindTooltip(label ? el("span", { text: n.name }) : tooltipFor(i, g.present),
                     label ? { permanent: true, direction: side, className: "cg-geo-label", offset: LABEL_OFFSET[side] }
                           : { direction: "top" });
+      g.label = !!label;
       markerLayer.addLayer(m);
       if (rings[i] && !hiddenKinds.has("extent")) ringLayer.addLayer(rings[i]);
       drawn++;
     });
+    unclutter(order.filter(function (g) { return g.label; }).sort(byRank));
     updateCounts(drawn);
+  }
+  // labels never overlap: in rank order, a name that would overlap one already kept is
+  // shown on hover instead (zooming in lays them out again, and more of them fit)
+  function unclutter(labelled) {
+    var kept = [];
+    labelled.forEach(function (g) {
+      var m = markers[g.i], t = m.getTooltip(), box = t && t.getElement && t.getElement();
+      if (!box) return;
+      var r = box.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      });
+      if (!clash) { kept.push(r); return; }
+      m.unbindTooltip();
+      m.bindTooltip(tooltipFor(g.i, g.present), { direction: "top" });
+      g.label = false;
+    });
   }
   map.on("zoomend", applyFilters);
 
@@ -504,6 +528,14 @@
     presenceState: function (k) { return shown[k] ? presence[k] : CG.HIDDEN; },
     routeStates: function () {
       return routes.filter(function (x) { return x[1]; }).map(function (x) { return [EDGES[x[0]].id, stateOf(EDGES[x[0]])]; });
+    },
+    labelBoxes: function () {
+      var out = [];
+      document.querySelectorAll("#cg-network .cg-geo-label").forEach(function (e) {
+        var r = e.getBoundingClientRect();
+        out.push([e.textContent, r.left, r.top, r.right, r.bottom]);
+      });
+      return out;
     },
     markerLatLng: function (k) { var p = markers[k].getLatLng(); return [p.lat, p.lng]; },
     homeIndex: home,

@@ -167,3 +167,27 @@ def test_near_map_draws_the_circle_and_fits_it(browser, tmp_path, peru_store):
     assert b[1] < -12.277 - 0.45 and b[3] > -12.277 + 0.45 and b[3] - b[1] < 3
     assert requests == [path.as_uri()]
     page.close()
+
+
+def test_place_names_never_overlap(browser, geo_page):
+    """The first view names the busiest places (the VRAEM, Callao, Lake Titicaca) and no two names
+    overlap; zoomed in, they are laid out again without overlaps."""
+    path, _ = geo_page
+    page, _ = _open(browser, path)
+
+    def boxes():
+        return page.evaluate("crimegraphGeo.labelBoxes()")
+
+    def overlaps(bs):
+        return [(a[0], b[0]) for k, a in enumerate(bs) for b in bs[k + 1:]
+                if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+
+    first = boxes()
+    names = {b[0] for b in first}
+    assert {"Apurímac, Ene and Mantaro River Valley (VRAEM)", "Callao", "Lake Titicaca"} <= names
+    assert "Peru" not in names  # countries are named by the basemap's borders
+    assert overlaps(first) == []
+    page.evaluate("void crimegraphGeo.map.setZoom(crimegraphGeo.map.getZoom() + 2, { animate: false })")
+    assert len(boxes()) >= len(first)  # more names fit
+    assert overlaps(boxes()) == []
+    page.close()
