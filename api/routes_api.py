@@ -75,6 +75,12 @@ SCHEMAS = {
                      period="s?", confidence="o", sentence="s"),
     "stats": _obj("Counts by kind, type and relation type.", entities="i", relations="i", sources="i",
                   citations="i", by_kind="o", by_type="o", by_relation_type="o"),
+    "places_geojson": {"description": (
+        "A GeoJSON FeatureCollection (RFC 7946): a Point per place, [lon, lat] in WGS 84, with its "
+        "bbox where it has one; a LineString per route (traffics_to between two places)."),
+        "content": {"application/geo+json": {"schema": {
+            "type": "object", "required": ["type", "features"], "additionalProperties": True,
+            "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}}}}}},
 }
 
 
@@ -266,6 +272,45 @@ def router(state) -> APIRouter:
         from crimegraph.queries import evidence as ask
 
         return answer(request, ("evidence", relation_id), lambda: ask(state.store, relation_id))
+
+    @r.get("/places.geojson", summary="The places and routes as GeoJSON, for GIS tools",
+           responses=_responses("places_geojson", 404))
+    def places_geojson(
+            request: Request, as_of: AsOf = None,
+            type: Annotated[Optional[list[Annotated[str, StringConstraints(max_length=400)]]], Query(
+                max_length=20, description="Only these place types (repeat, or comma-separate): city,port.")] = None,
+            within: Annotated[Optional[str], Query(
+                min_length=1, max_length=200, examples=["vraem"],
+                description="Only this place and the places inside it (id, name or alias).")] = None,
+            near: Annotated[Optional[str], Query(
+                max_length=60, examples=["-12.277,-73.961"],
+                description="Only the places whose point lies within `km` of LAT,LON (decimal degrees).")] = None,
+            km: Annotated[Optional[float], Query(
+                gt=0, le=20040, allow_inf_nan=False,
+                description="With `near`: the radius in km, great-circle (default 50).")] = None,
+            routes: Annotated[bool, Query(description="Also the routes (traffics_to between places).")] = True,
+    ) -> Response:
+        """Every place with coordinates as a GeoJSON Point (`[lon, lat]`), its extent (`bbox`,
+        `radius_km`), where its coordinates come from, its sources and the actors present
+        (`operates_in`), each with its state on `as_of`; and each route as a LineString. Opens
+        in QGIS, GDAL/OGR, geopandas, Leaflet and every GeoJSON reader."""
+        from crimegraph.errors import UsageError
+        from crimegraph.queries.geography import places_geojson as build
+        from crimegraph.schema.geo import parse_point
+
+        key = ("places.geojson", as_of, tuple(type or ()), within, near, km, routes)
+        rep = state.answers.get(key)
+        if rep is None:
+            point = None
+            if near is not None:
+                point = (*parse_point(near, "near"), 50.0 if km is None else km)
+            elif km is not None:
+                raise UsageError("km: give it with near=LAT,LON (the point the radius is around)")
+            data = build(state.store, base=state.base, as_of=day(as_of), types=type, within=within,
+                         near=point, routes=routes)
+            rep = Representation.of(_dumps(data), "application/geo+json")
+            state.answers.put(key, rep)
+        return respond(request, rep, vary=False, max_age=60)
 
     @r.get("/stats", summary="Counts by kind, type and relation type", responses=_responses("stats"))
     def stats(request: Request) -> Response:

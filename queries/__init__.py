@@ -20,7 +20,7 @@ from .evidence import Evidence, evidence
 from .links import Link, Links, actors_in_economy, allies, economies_of, links, rivals
 from .neighbourhood import EgoNetwork, ego_network
 from .paths import Connections, Path, RankedPath, ShortestPaths, Step, connections, shortest_paths
-from .places import PlaceActors, Presence, actors_in, places_within
+from .places import NearActors, PlaceActors, Presence, actors_in, actors_near, places_near, places_within
 from .search import Results, search
 from .sources import SourceSupport, source_support
 from .timeline import Entry, Timeline, timeline
@@ -29,9 +29,9 @@ from .view import AsOfView, as_of
 __all__ = [
     "AsOfView", "Broker", "Brokers", "Communities", "Community", "Connections", "EgoNetwork",
     "EntityView", "entity_view",
-    "Entry", "Evidence", "Link", "Links", "Path", "PlaceActors", "Presence", "RankedPath", "Results",
-    "ShortestPaths", "SourceSupport", "Step",
-    "Timeline", "actors_in", "actors_in_economy", "allies", "as_of", "brokers", "communities",
-    "connections", "economies_of", "ego_network", "evidence", "links", "places_within", "rivals",
+    "Entry", "Evidence", "Link", "Links", "NearActors", "Path", "PlaceActors", "Presence", "RankedPath",
+    "Results", "ShortestPaths", "SourceSupport", "Step",
+    "Timeline", "actors_in", "actors_in_economy", "actors_near", "allies", "as_of", "brokers", "communities",
+    "connections", "economies_of", "ego_network", "evidence", "links", "places_near", "places_within", "rivals",
     "search", "shortest_paths", "source_support", "timeline",
 ]

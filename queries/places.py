@@ -188,3 +188,155 @@ def actors_in(store, place: str, *, as_of=None,
 
 def _a(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+@dataclass
+class NearActors(Answer):
+    """The actors of every place whose point lies within ``km`` of a point (great-circle distance).
+
+    ``places`` lists ``(place, distance in km)`` nearest first; each presence's
+    ``within`` is ``[place]`` (the place itself: a radius follows no hierarchy).
+    """
+
+    lat: float
+    lon: float
+    km: float
+    places: list[tuple[Entity, float]]
+    presences: list[Presence]
+
+    LISTS_LEFT_OUT = True
+
+    def shown_relations(self):
+        return [p.relation for p in self.presences]
+
+    @property
+    def actors(self) -> list[Entity]:
+        """Each actor once, in the order of :attr:`presences` (nearest place first, then by name)."""
+        return list({p.actor.id: p.actor for p in self.presences}.values())
+
+    @property
+    def distances(self) -> dict[str, float]:
+        return {p.id: d for p, d in self.places}
+
+    def _names(self) -> dict[str, str]:
+        names = {p.id: p.name for p, _ in self.places}
+        for x in self.presences:
+            names[x.actor.id] = x.actor.name
+        return names
+
+    def _where(self) -> str:
+        return f"{self.km:g} km of {self.lat:g}, {self.lon:g}"
+
+    def as_dict(self) -> dict[str, Any]:
+        names, dist = self._names(), self.distances
+        return {
+            "near": {"lat": self.lat, "lon": self.lon, "km": self.km},
+            "as_of": iso(self.as_of),
+            "places": [{**brief(p), "distance_km": round(d, 3)} for p, d in self.places],
+            "actors": [brief(a) for a in self.actors],
+            "presences": [{
+                "actor": brief(x.actor),
+                "place": brief(x.place),
+                "distance_km": round(dist[x.place.id], 3),
+                "relation": self.rel(x.relation, names=names),
+                "sentence": self.say(x.relation, names),
+            } for x in self.presences],
+            "left_out": self.left_out_dict(),
+        }
+
+    columns = ["actor_id", "actor_name", "actor_type", "relation_id", "type", "place_id",
+               "place_name", "distance_km", "since", "until", *TIME_COLUMNS, "confidence", "sources"]
+
+    def rows(self) -> list[dict[str, Any]]:
+        dist = self.distances
+        return [{
+            "actor_id": x.actor.id, "actor_name": x.actor.name, "actor_type": x.actor.type,
+            "relation_id": x.relation.id, "type": x.relation.type,
+            "place_id": x.place.id, "place_name": x.place.name,
+            "distance_km": round(dist[x.place.id], 3),
+            "since": x.relation.since.value if x.relation.since else None,
+            "until": x.relation.until.value if x.relation.until else None,
+            **time_row(x.relation, self.as_of),
+            "confidence": x.relation.confidence.code,
+            "sources": [c.source for c in x.relation.citations],
+        } for x in self.presences]
+
+    def lines(self) -> list[str]:
+        n, names, dist = len(self.actors), self._names(), self.distances
+        k = len(self.places)
+        where = ", ".join(f"{p.name} {d:.0f} km" for p, d in self.places[:8])
+        more = f", +{k - 8} more" if k > 8 else ""
+        out = [f"{n} actor{'s' if n != 1 else ''} in a place within {self._where()}{self.when()} "
+               f"({k} place{'s' if k != 1 else ''}{': ' + where + more if k else ''})."]
+        for x in self.presences:
+            out.append(f"  {self.say(x.relation, names)} [{dist[x.place.id]:.0f} km away]")
+        return out
+
+
+def places_near(store, lat: float, lon: float, km: float) -> list[tuple[Entity, float]]:
+    """Places whose representative point lies within ``km`` of ``(lat, lon)``, nearest first.
+
+    The distance is the haversine great-circle distance (:mod:`crimegraph.schema.geo`)
+    to the place's point; an area's extent is not added (a country's centroid is
+    far from most of the country). Places without coordinates are never near.
+    """
+    from crimegraph.schema.geo import haversine_km
+
+    out = []
+    for p in store.entities(kinds=("place",)):
+        c = getattr(p, "coordinates", None)
+        if c is None:
+            continue
+        d = haversine_km(lat, lon, c.lat, c.lon)
+        if d <= km:
+            out.append((p, d))
+    out.sort(key=lambda x: (x[1], normalize(x[0].name), x[0].id))
+    return out
+
+
+@native
+def actors_near(store, lat: float, lon: float, km: float, *, as_of=None,
+                types: Optional[Iterable[str]] = ("operates_in",)) -> NearActors:
+    """Actors operating in a place whose point lies within ``km`` of ``(lat, lon)``.
+
+    Parameters
+    ----------
+    lat, lon : float
+        The point, WGS 84 decimal degrees.
+    km : float
+        The radius (great-circle distance to each place's point; see :func:`places_near`).
+    as_of, types
+        As for :func:`actors_in`.
+
+    Examples
+    --------
+    >>> import crimegraph
+    >>> from crimegraph.queries import actors_near
+    >>> store = crimegraph.open_store()
+    >>> near = actors_near(store, -12.277, -73.961, 50)     # the VRAEM's point
+    >>> "vraem" in near.distances and "shining-path" in {a.id for a in near.actors}
+    True
+    >>> "callao" in near.distances                           # about 390 km away
+    False
+    """
+    from crimegraph.schema.geo import check_km, check_point
+
+    lat, lon = check_point(lat, lon, "near")
+    km = check_km(km, "km")
+    types = check_types(types)
+    places = places_near(store, lat, lon, km)
+    cache: dict[str, Entity] = {}
+    presences = []
+    for place, _ in places:
+        for r in store.relations(place.id, direction="in", types=types, as_of=as_of):
+            if r.object != place.id:
+                continue
+            if r.subject not in cache:
+                cache[r.subject] = store.entity(r.subject)
+            actor = cache[r.subject]
+            if actor.kind.value == "actor":
+                presences.append(Presence(actor, r, place, [place.id]))
+    rank = {p.id: k for k, (p, _) in enumerate(places)}
+    presences.sort(key=lambda x: (rank[x.place.id], normalize(x.actor.name), x.actor.id, x.relation.id))
+    return NearActors(lat, lon, km, places, presences, as_of=as_of,
+                      sources=cited_sources(store, [x.relation for x in presences]))

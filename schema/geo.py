@@ -42,10 +42,21 @@ def parse_point(text: str, name: str = "--near") -> tuple[float, float]:
         lat, lon = float(parts[0]), float(parts[1])
     except ValueError:
         raise UsageError(f"{name}: expected LAT,LON in decimal degrees (like -12.05,-77.13), got {text!r}") from None
-    if not (math.isfinite(lat) and math.isfinite(lon)) or not -90 <= lat <= 90:
-        raise UsageError(f"{name}: latitude {parts[0]} is not between -90 and 90")
-    if not -180 <= lon <= 180:
-        raise UsageError(f"{name}: longitude {parts[1]} is not between -180 and 180")
+    return check_point(lat, lon, name)
+
+
+def check_point(lat: float, lon: float, name: str = "--near") -> tuple[float, float]:
+    """A point in range, as two floats; a :class:`~crimegraph.errors.UsageError` naming ``name`` otherwise."""
+    from crimegraph.errors import UsageError
+
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}: expected decimal degrees, got {lat!r}, {lon!r}") from None
+    if not math.isfinite(lat) or not -90 <= lat <= 90:
+        raise UsageError(f"{name}: latitude {lat:g} is not between -90 and 90")
+    if not math.isfinite(lon) or not -180 <= lon <= 180:
+        raise UsageError(f"{name}: longitude {lon:g} is not between -180 and 180")
     return lat, lon
 
 

@@ -33,7 +33,8 @@
 
   // ------------------------------------------------------------------ the map
   var container = document.getElementById("cg-network");
-  var map = L.map(container, { preferCanvas: true, zoomSnap: 0.25, worldCopyJump: false,
+  // no fade: a label removed at a redraw goes at once (a fading one would linger over the new ones)
+  var map = L.map(container, { preferCanvas: true, zoomSnap: 0.25, worldCopyJump: false, fadeAnimation: false,
                                minZoom: 1, maxZoom: 12, attributionControl: true });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth · Leaflet");
@@ -51,15 +52,23 @@
   basemapLayer.eachLayer(function (l) { if (l.feature.properties.layer !== "country") l.bringToFront(); });
 
   var ringLayer = L.layerGroup().addTo(map);
+  // a --near map: the circle searched
+  var NEAR = META.near ? L.circle(L.latLng(META.near[0], META.near[1]), {
+    radius: META.near[2] * 1000, renderer: canvas, interactive: false, color: "#c0392b", weight: 1.5,
+    dashArray: "8 5", fill: false }) : null;  // added once the map has a view
   var routeLayer = L.layerGroup().addTo(map);
+  var legLayer = L.layerGroup().addTo(map);    // lines from a shared point to its ring of markers
   var markerLayer = L.layerGroup().addTo(map);
 
   // ------------------------------------------------------------------ filters and time
   var year = null;
   var hiddenTypes = new Set();
   var hiddenKinds = new Set();
+  // the year's state of a record (common.js, the network map's rule): CG.VALID (drawn solid),
+  // CG.REPORTED (undated, already reported by then: drawn faded and dashed) or CG.HIDDEN
+  function stateOf(rec) { return CG.stateInYear(rec, year); }
   function edgeOn(e) {
-    return CG.edgeInYear(e, year) && !hiddenTypes.has(e.type);
+    return stateOf(e) !== CG.HIDDEN && !hiddenTypes.has(e.type);
   }
   function actorsAt(i) {
     var out = [];
@@ -119,9 +128,12 @@
       r[1] = null;
       if (!edgeOn(e) || hiddenKinds.has("route")) return;
       var a = L.latLng(NODES[e.from].coords), b = L.latLng(NODES[e.to].coords);
-      var line = L.polyline([a, b], { renderer: canvas, color: ROUTE_COLOR, weight: 2.5, opacity: 0.9 });
+      var reported = stateOf(e) === CG.REPORTED;
+      var line = L.polyline([a, b], { renderer: canvas, color: ROUTE_COLOR, weight: 2.5,
+                                      opacity: reported ? 0.45 : 0.9, dashArray: reported ? "6 5" : null });
       var head = L.polygon(arrowHead(a, b), { renderer: canvas, color: ROUTE_COLOR, weight: 1,
-                                             fillColor: ROUTE_COLOR, fillOpacity: 1 });
+                                             opacity: reported ? 0.45 : 1,
+                                             fillColor: ROUTE_COLOR, fillOpacity: reported ? 0.45 : 1 });
       line.on("click", function () { selectEdge(r[0]); });
       head.on("click", function () { selectEdge(r[0]); });
       line.bindTooltip(el("span", { text: NODES[e.from].name + " → " + NODES[e.to].name }), { sticky: true });
@@ -132,32 +144,103 @@
   }
 
   var shown = new Uint8Array(N);
-  var LABEL_MIN = 4;  // places with at least this many actors present carry their name
+  // the places that carry their name: the focus, and the LABEL_TOP busiest shown places (actors
+  // present count double, then relations shown), leaving out countries and continents (areas
+  // wider than RING_MAX_KM), which the basemap names by its borders
+  var LABEL_TOP = 12;
+  // places that share a point (a valley and the villages the gazetteer puts at its centre, a
+  // port and its city) are drawn on a small ring around it, each clickable, with a thin line
+  // to the true point; the ring is in screen pixels, so it is laid out again at each zoom
+  var GAP = 2;
+  var LABEL_OFFSET = { right: [6, 0], left: [-6, 0], top: [0, -6], bottom: [0, 6] };
+  function spread(group) {
+    var k = group.length, maxR = 0;
+    group.forEach(function (g) { maxR = Math.max(maxR, g.r); });
+    var ring = (2 * maxR + GAP) / (2 * Math.sin(Math.PI / k));
+    var c = map.latLngToLayerPoint(L.latLng(NODES[group[0].i].coords));
+    group.forEach(function (g, j) {
+      var a = -Math.PI / 2 + 2 * Math.PI * j / k;
+      g.at = map.layerPointToLatLng(L.point(c.x + ring * Math.cos(a), c.y + ring * Math.sin(a)));
+      // its name on the side away from the shared point
+      g.side = Math.cos(a) > 0.3 ? "right" : Math.cos(a) < -0.3 ? "left" : Math.sin(a) < 0 ? "top" : "bottom";
+    });
+  }
+  var presence = new Uint8Array(N);  // the year's state of a place's presences (CG.VALID, REPORTED)
   function applyFilters() {
     markerLayer.clearLayers();
+    legLayer.clearLayers();
     ringLayer.clearLayers();
     drawRoutes();  // first: the markers are drawn above the routes
-    var drawn = 0;
+    var drawn = 0, groups = {}, order = [];
     placed.forEach(function (i) {
       var n = NODES[i];
-      var present = actorsAt(i).length;
-      // with a year chosen, a place stays if it is linked in that year (or has no relation at all)
-      var linked = !incident[i].length || incident[i].some(function (j) { return edgeOn(EDGES[j]); });
-      var on = !hiddenKinds.has("place") && (year === null || linked || n.focus);
+      var here = actorsAt(i);
+      // with a year chosen, a place stays if one of its relations is shown that year; one
+      // without any relation, by its own window (as on the network map)
+      var linked = incident[i].length ? incident[i].some(function (j) { return edgeOn(EDGES[j]); })
+                                      : stateOf(n) !== CG.HIDDEN;
+      var on = !hiddenKinds.has("place") && (year === null || linked || !!n.focus);
       shown[i] = on ? 1 : 0;
       if (!on) return;
-      var m = markers[i];
-      m.setRadius(markerRadius(present));
+      var valid = here.some(function (j) { return stateOf(EDGES[j]) === CG.VALID; });
+      presence[i] = here.length && !valid ? CG.REPORTED : CG.VALID;
+      var key = n.coords[0] + "," + n.coords[1];
+      var g = { i: i, r: markerRadius(here.length), present: here.length, at: null, side: null };
+      (groups[key] = groups[key] || []).push(g);
+      order.push(g);
+    });
+    Object.keys(groups).forEach(function (key) { if (groups[key].length > 1) spread(groups[key]); });
+    order.forEach(function (g) {
+      g.score = 2 * g.present + incident[g.i].filter(function (j) { return edgeOn(EDGES[j]); }).length;
+    });
+    function byRank(a, b) {
+      return (NODES[b.i].focus ? 1 : 0) - (NODES[a.i].focus ? 1 : 0) || b.score - a.score ||
+             (NODES[a.i].name < NODES[b.i].name ? -1 : NODES[a.i].name > NODES[b.i].name ? 1 : 0);
+    }
+    var busy = order.filter(function (g) { return !NODES[g.i].km || NODES[g.i].km <= RING_MAX_KM; });
+    busy.sort(byRank);
+    busy.slice(0, LABEL_TOP).forEach(function (g) { if (g.score > 0) g.label = true; });
+    order.forEach(function (g) {
+      var i = g.i, n = NODES[i], m = markers[i];
+      var ll = L.latLng(n.coords[0], n.coords[1]);
+      if (g.at) {
+        legLayer.addLayer(L.polyline([ll, g.at], { renderer: canvas, interactive: false,
+                                                     color: "#333", weight: 1, opacity: 0.7 }));
+      }
+      m.setLatLng(g.at || ll);
+      m.setRadius(g.r);
+      var reported = presence[i] === CG.REPORTED;
+      m.setStyle({ dashArray: reported ? "3 3" : null, fillOpacity: reported ? 0.45 : 0.9 });
       m.unbindTooltip();
-      var label = present >= LABEL_MIN || n.focus;
-      m.bindTooltip(label ? el("span", { text: n.name }) : tooltipFor(i, present),
-                    label ? { permanent: true, direction: "right", className: "cg-geo-label", offset: [6, 0] }
+      var label = g.label || n.focus;
+      var side = g.side || "right";
+      m.bindTooltip(label ? el("span", { text: n.name }) : tooltipFor(i, g.present),
+                    label ? { permanent: true, direction: side, className: "cg-geo-label", offset: LABEL_OFFSET[side] }
                           : { direction: "top" });
+      g.label = !!label;
       markerLayer.addLayer(m);
       if (rings[i] && !hiddenKinds.has("extent")) ringLayer.addLayer(rings[i]);
       drawn++;
     });
+    unclutter(order.filter(function (g) { return g.label; }).sort(byRank));
     updateCounts(drawn);
+  }
+  // labels never overlap: in rank order, a name that would overlap one already kept is
+  // shown on hover instead (zooming in lays them out again, and more of them fit)
+  function unclutter(labelled) {
+    var kept = [];
+    labelled.forEach(function (g) {
+      var m = markers[g.i], t = m.getTooltip(), box = t && t.getElement && t.getElement();
+      if (!box) return;
+      var r = box.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+      });
+      if (!clash) { kept.push(r); return; }
+      m.unbindTooltip();
+      m.bindTooltip(tooltipFor(g.i, g.present), { direction: "top" });
+      g.label = false;
+    });
   }
   map.on("zoomend", applyFilters);
 
@@ -211,7 +294,10 @@
     var r = RTYPES[e.type] || { label: e.type, color: "#888", symmetric: true, inverse: e.type };
     var other = e.from === from ? e.to : e.from;
     var phrase = r.symmetric || e.from === from ? r.label : r.inverse;
-    var meta = [CG.periodText(e), e.conf, plural(e.cites.length, "source")].filter(Boolean);
+    var st = stateOf(e);
+    var when = year === null ? null : st === CG.REPORTED ? "undated; reported by " + year
+                                    : st === CG.HIDDEN ? "not yet known or ended in " + year : null;
+    var meta = [CG.periodText(e), when, e.conf, plural(e.cites.length, "source")].filter(Boolean);
     var li = el("li", null, el("button", { type: "button", onclick: function () { selectEdge(j); } },
       el("span", { class: "cg-swatch", style: "border-top-color:" + r.color }),
       el("span", { class: "cg-rel-type", text: phrase + " " }),
@@ -301,7 +387,7 @@
       el("li", { text: "Each dot is a place; its size grows with the actors present there (operates in). A dashed ring shows an area's extent." }),
       el("li", { text: "Orange arrows are routes: illicit goods moving from one place to another (traffics to)." }),
       el("li", { text: "Click a place or a route for its coordinates, where they come from, the actors present and every source." }),
-      META.years ? el("li", { text: "Move the year slider to keep only relations valid in that year." }) : null));
+      META.years ? el("li", { text: "Move the year slider to see the map as of the end of that year: relations valid then are solid, undated ones already reported by then are dashed (a place whose actors are all only reported, a dashed dot), what was not yet known or had ended is hidden." }) : null));
   }
   function select(i) {
     if (NODES[i].coords) showPanel(placeView(i)); else showPanel(entityView(i));
@@ -309,7 +395,7 @@
   function selectEdge(j) { showPanel(edgeView(j)); }
   function focusNode(i) {
     var n = NODES[i];
-    if (n.coords) map.setView(L.latLng(n.coords[0], n.coords[1]), Math.max(map.getZoom(), 6));
+    if (n.coords) map.setView(L.latLng(n.coords[0], n.coords[1]), Math.max(map.getZoom(), 6), { animate: false });
     select(i);
   }
 
@@ -375,18 +461,53 @@
   function updateCounts(drawn) {
     var r = 0;
     routes.forEach(function (x) { if (x[1]) r++; });
-    countsEl.textContent = fmt(drawn) + " of " + plural(placed.length, "place") + " · " + plural(r, "route") + " shown";
+    var text = fmt(drawn) + " of " + plural(placed.length, "place") + " · " + plural(r, "route") + " shown";
+    timeCounts = null;
+    if (year !== null) {
+      timeCounts = { valid: 0, reported: 0, hidden: 0 };
+      EDGES.forEach(function (e) {
+        var st = stateOf(e);
+        timeCounts[st === CG.VALID ? "valid" : st === CG.REPORTED ? "reported" : "hidden"]++;
+      });
+      text += " · in " + year + ": " + fmt(timeCounts.valid) + " valid, " + fmt(timeCounts.reported) +
+              " reported (dashed), " + fmt(timeCounts.hidden) + " not yet known or ended";
+    }
+    countsEl.textContent = text;
   }
+  var timeCounts = null;
   document.getElementById("cg-generated").textContent = "crimegraph · " + META.generated + " · offline basemap: Natural Earth";
   function fit() {
-    // the places themselves, not the countries and continents they sit in
+    // every place, but not the countries and continents they sit in
     var near = placed.filter(function (i) { return !NODES[i].km || NODES[i].km <= RING_MAX_KM; });
     var pts = (near.length ? near : placed).map(function (i) { return NODES[i].coords; });
     if (pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.08), { animate: false, maxZoom: 7 });
     else map.setView([0, 0], 1);
   }
+  // The first view: the focus place of a place map; else the map's home country, the country
+  // with the most relations in the map (Peru for the Peru data); else every place.
+  function home() {
+    var best = -1, most = 0;
+    placed.forEach(function (i) {
+      var n = NODES[i];
+      if (n.focus && n.kind === "place") { best = i; most = Infinity; }
+      else if (n.type === "country" && incident[i].length > most) { best = i; most = incident[i].length; }
+    });
+    return best;
+  }
+  function firstView() {
+    var h = home(), n = h < 0 ? null : NODES[h];
+    if (NEAR) {
+      map.fitBounds(NEAR.getLatLng().toBounds(2 * META.near[2] * 1000).pad(0.1), { animate: false });
+    } else if (n && n.bbox) {
+      var b = n.bbox;  // [west, south, east, north]
+      map.fitBounds(L.latLngBounds([b[1], b[0]], [b[3], b[2]]).pad(0.05), { animate: false });
+    } else if (n && n.km) {
+      map.fitBounds(L.latLng(n.coords[0], n.coords[1]).toBounds(2 * n.km * 1000).pad(0.05), { animate: false });
+    } else fit();
+  }
   document.getElementById("cg-fit").addEventListener("click", fit);
-  fit();
+  firstView();
+  if (NEAR) NEAR.addTo(map);
   applyFilters();
   showPanel(overview, false);
 
@@ -403,6 +524,22 @@
       return { x: rect.left + pt.x, y: rect.top + pt.y };
     },
     setYear: function (y) { setYear(y); applyFilters(); },
+    timeCounts: function () { return timeCounts; },
+    presenceState: function (k) { return shown[k] ? presence[k] : CG.HIDDEN; },
+    routeStates: function () {
+      return routes.filter(function (x) { return x[1]; }).map(function (x) { return [EDGES[x[0]].id, stateOf(EDGES[x[0]])]; });
+    },
+    labelBoxes: function () {
+      var out = [];
+      document.querySelectorAll("#cg-network .cg-geo-label").forEach(function (e) {
+        var r = e.getBoundingClientRect();
+        out.push([e.textContent, r.left, r.top, r.right, r.bottom]);
+      });
+      return out;
+    },
+    markerLatLng: function (k) { var p = markers[k].getLatLng(); return [p.lat, p.lng]; },
+    homeIndex: home,
+    fit: fit,
     focus: function (k) { focusNode(k); },
     select: select
   };

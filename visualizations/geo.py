@@ -46,12 +46,13 @@ def _leaflet_css() -> str:
 
 def render_geo(subgraph: Subgraph, path=None, *, title: Optional[str] = None,
                subtitle: Optional[str] = None, store=None, period: Optional[dict] = None,
-               notes: Sequence[str] = ()) -> RenderedMap:
+               notes: Sequence[str] = (), near: Optional[Sequence[float]] = None) -> RenderedMap:
     """Render ``subgraph`` as a geographic map; write it to ``path`` if given.
 
     Parameters are those of :func:`crimegraph.visualizations.render` that apply
     to a map without a layout (no size measure, no aggregation): places without
-    coordinates are listed in the overview, not drawn.
+    coordinates are listed in the overview, not drawn. ``near``, ``(lat, lon, km)``
+    of a ``--near`` selection, is drawn as a circle, and the first view fits it.
     """
     t0 = time.perf_counter()
     with no_gc():
@@ -61,6 +62,8 @@ def render_geo(subgraph: Subgraph, path=None, *, title: Optional[str] = None,
         data["meta"]["placed"] = placed
         data["meta"]["unplaced"] = unplaced
         data["meta"]["view"] = "geo"
+        if near is not None:
+            data["meta"]["near"] = [float(near[0]), float(near[1]), float(near[2])]
         html = _page(title or "crimegraph map", subtitle, data)
     m = RenderedMap(html=html, nodes=len(data["nodes"]), edges=len(data["edges"]), physics=False,
                     timings={"html": time.perf_counter() - t0})

@@ -35,6 +35,8 @@ class Selection:
     slug: str = "map"
     period: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: ``(lat, lon, km)`` of a ``near`` selection (the geographic map draws the circle)
+    near: Optional[tuple[float, float, float]] = None
 
 
 def parse_entity_types(values: Optional[Iterable[str]], name: str = "--types"
@@ -72,6 +74,7 @@ def _types_text(types: Optional[frozenset[str]]) -> str:
 def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[int] = 50,
            path: Optional[tuple[str, str]] = None, max_hops: int = 4, k: int = 5,
            place: Optional[str] = None, economy: Optional[str] = None,
+           near: Optional[tuple[float, float, float]] = None,
            as_of=None, since=None, until=None,
            entity_types: Optional[Iterable[str]] = None,
            relation_types: Optional[Iterable[str]] = None,
@@ -97,6 +100,9 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
         the events there and the economies it is a hub for.
     economy : str
         An illicit economy, its actors, its hubs and the events that concern it.
+    near : (float, float, float)
+        ``(lat, lon, km)``: as ``place``, for every place whose point lies within
+        ``km`` of the point (:func:`crimegraph.queries.actors_near`).
     as_of : date, int or str, optional
         Only relations valid on that day (a year means its last day).
     since, until : date, int or str, optional
@@ -132,9 +138,9 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
     entity_types = frozenset(entity_types) if entity_types else None
     relation_types = frozenset(relation_types) if relation_types else None
     modes = [m for m, v in (("--ego", ego), ("--path", path), ("--place", place),
-                            ("--economy", economy)) if v]
+                            ("--near", near), ("--economy", economy)) if v]
     if len(modes) > 1:
-        raise UsageError(f"choose one of --ego, --path, --place and --economy (got {', '.join(modes)})")
+        raise UsageError(f"choose one of --ego, --path, --place, --near and --economy (got {', '.join(modes)})")
     if as_of is not None and (since is not None or until is not None):
         raise UsageError("use either --as-of (one day) or --since/--until (a period), not both")
     if since is not None and until is not None and since > until:
@@ -145,6 +151,8 @@ def select(store, *, ego: Optional[str] = None, depth: int = 1, cap: Optional[in
         sel = _path(store, path[0], path[1], max_hops, k, as_of, relation_types, natures, avoid, similar)
     elif place:
         sel = _place(store, place, as_of, relation_types)
+    elif near:
+        sel = _near(store, *near, as_of, relation_types)
     elif economy:
         sel = _economy(store, economy, as_of, relation_types)
     else:
@@ -280,27 +288,49 @@ def _path(store, a, b, max_hops, k, as_of, relation_types, natures=None, avoid=(
                      f"path-{found.a.id}--{found.b.id}", notes=notes)
 
 
+def _around(store, place_ids, presences, as_of, relation_types):
+    """The subgraph of some places: their actors, the events there, the economies they are hubs for."""
+    ids: dict[str, None] = dict.fromkeys(place_ids)
+    for p in presences:
+        ids[p.actor.id] = None
+    for pid in place_ids:
+        for r in store.relations(pid, direction="in", types=("occurred_in",), as_of=as_of):
+            ids[r.subject] = None
+        for r in store.relations(pid, direction="out", types=("hub_for",), as_of=as_of):
+            ids[r.object] = None
+    return store.subgraph(ids, types=relation_types, as_of=as_of)
+
+
 def _place(store, ref, as_of, relation_types) -> Selection:
     from crimegraph.queries import actors_in
 
     found = actors_in(store, ref, as_of=as_of, types=("operates_in", "traffics_to"))
     place = found.place
-    ids: dict[str, None] = dict.fromkeys(found.places)
-    for p in found.presences:
-        ids[p.actor.id] = None
-    # what happened there, and the economies the places are hubs for
-    for pid in found.places:
-        for r in store.relations(pid, direction="in", types=("occurred_in",), as_of=as_of):
-            ids[r.subject] = None
-        for r in store.relations(pid, direction="out", types=("hub_for",), as_of=as_of):
-            ids[r.object] = None
-    sg = store.subgraph(ids, types=relation_types, as_of=as_of)
+    sg = _around(store, found.places, found.presences, as_of, relation_types)
     sg.focus = [place.id]
     sg.sources.update(found.sources)
     n = len(found.actors)
     return Selection(sg, f"{place.name}: who operates there", f"{n} actor{'s' if n != 1 else ''} in "
                      f"{place.name} or a place inside it ({len(found.places)} places)",
                      f"place-{place.id}")
+
+
+def _near(store, lat, lon, km, as_of, relation_types) -> Selection:
+    from crimegraph.queries import actors_near
+
+    found = actors_near(store, lat, lon, km, as_of=as_of, types=("operates_in", "traffics_to"))
+    if not found.places:
+        raise NothingToMap(f"--near: no place with coordinates lies within {km:g} km of {lat:g}, {lon:g}; "
+                           "no page was written (widen --km)")
+    sg = _around(store, [p.id for p, _ in found.places], found.presences, as_of, relation_types)
+    sg.focus = [p.id for p, _ in found.places]
+    sg.sources.update(found.sources)
+    n, k = len(found.actors), len(found.places)
+    where = f"{km:g} km of {lat:g}, {lon:g}"
+    slug = f"near-{lat:g}_{lon:g}-{km:g}km"
+    return Selection(sg, f"Within {where}: who operates there",
+                     f"{n} actor{'s' if n != 1 else ''} in {k} place{'s' if k != 1 else ''} within {where} "
+                     "(great-circle distance to each place's point)", slug, near=(lat, lon, km))
 
 
 def _economy(store, ref, as_of, relation_types) -> Selection:

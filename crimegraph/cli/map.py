@@ -48,6 +48,11 @@ def map_command(
                                       help="With --ego and --depth 2 or more: expand hubs too."),
     place: Optional[str] = typer.Option(None, "--place", metavar="ID",
                                         help="Map everything operating in a place and inside it."),
+    near: Optional[str] = typer.Option(None, "--near", metavar="LAT,LON",
+                                       help="Map everything operating in the places whose point lies "
+                                            "within --km of this point (decimal degrees: -12.28,-73.96)."),
+    km: Optional[float] = typer.Option(None, "--km", metavar="KM",
+                                       help="With --near: the radius in km (great-circle; default 50)."),
     economy: Optional[str] = typer.Option(None, "--economy", metavar="ID",
                                           help="Map an illicit economy: its actors, hubs and events."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
@@ -92,7 +97,9 @@ def map_command(
     Without a mode it maps the whole graph. Click an entity or a line for its
     description, period, confidence and sources with quotes; search, filter by
     kind, relation type and year. With --geo, the same selection on a
-    geographic map. Prints the path of the file written.
+    geographic map. --place maps a named place; --near LAT,LON --km KM the
+    places whose point lies within that great-circle distance. Prints the
+    path of the file written.
     """
     from crimegraph.queries.params import parse_as_of, parse_types
     from crimegraph.queries.ties import parse_natures
@@ -102,6 +109,15 @@ def map_command(
     from crimegraph.visualizations.render import MAX_EDGES, MAX_NODES, PHYSICS_MAX_NODES
     from crimegraph.visualizations.select import parse_entity_types, select
 
+    from .query import NEAR_KM
+
+    point = None
+    if near is not None or km is not None:
+        from crimegraph.schema.geo import check_km, parse_point
+
+        if near is None:
+            raise UsageError("--km: give it with --near LAT,LON (the point the radius is around)")
+        point = (*parse_point(near, "--near"), check_km(NEAR_KM if km is None else km, "--km"))
     day = parse_as_of(as_of)
     start = _start_of(since, "--since", PartialDate, UsageError)
     end = parse_as_of(until, "--until")
@@ -121,8 +137,8 @@ def map_command(
     with open_cli_store(seeds, store, complete="warn" if allow_incomplete else "require") as st:
         with collecting() as named:
             sel = select(st, ego=ego, depth=depth, cap=cap or None, path=path, max_hops=max_hops,
-                         k=paths, place=place, economy=economy, as_of=day, since=start, until=end,
-                         entity_types=entity_types, relation_types=rel_types,
+                         k=paths, place=place, near=point, economy=economy, as_of=day, since=start,
+                         until=end, entity_types=entity_types, relation_types=rel_types,
                          natures=parse_natures(natures, ties), avoid=avoid or (), similar=similar,
                          through_hubs=through_hubs)
         print_resolutions(named)
@@ -132,7 +148,7 @@ def map_command(
             from crimegraph.visualizations.geo import render_geo
 
             result = render_geo(sel.subgraph, title=title or sel.title, subtitle=sel.subtitle,
-                                store=st, period=sel.period, notes=notes)
+                                store=st, period=sel.period, notes=notes, near=sel.near)
         else:
             result = render(
                 sel.subgraph, title=title or sel.title, subtitle=sel.subtitle, store=st,

@@ -147,20 +147,63 @@ def ego(
             list_left_out)
 
 
+NearOpt = typer.Option(None, "--near", metavar="LAT,LON",
+                       help="Instead of a place: every place whose point lies within --km of this point "
+                            "(decimal degrees, WGS 84: -12.28,-73.96).")
+KmOpt = typer.Option(None, "--km", metavar="KM",
+                     help="With --near: the radius in km, great-circle distance to each place's point "
+                          "(default 50).")
+#: the radius of --near without --km
+NEAR_KM = 50.0
+
+
+def parse_near(place: Optional[str], near: Optional[str], km: Optional[float], what: str = "PLACE"):
+    """``(place, None)`` or ``(None, (lat, lon, km))`` from a command's place argument and
+    ``--near``/``--km``; a :class:`~crimegraph.errors.UsageError` naming the option otherwise."""
+    from crimegraph.errors import UsageError
+    from crimegraph.schema.geo import check_km, parse_point
+
+    if near is None:
+        if km is not None:
+            raise UsageError("--km: give it with --near LAT,LON (the point the radius is around)")
+        if place is None:
+            raise UsageError(f"give a {what} (id, name or alias) or --near LAT,LON --km KM")
+        return place, None
+    if place is not None:
+        raise UsageError(f"--near: give either a {what} or --near LAT,LON, not both (got {place!r})")
+    lat, lon = parse_point(near, "--near")
+    return None, (lat, lon, check_km(NEAR_KM if km is None else km, "--km"))
+
+
 @query_app.command("actors-in")
 def actors_in(
-    place: str = typer.Argument(..., metavar="PLACE", help="Place: id, name or alias (VRAEM, peru, \"Lake Titicaca\")."),
+    place: Optional[str] = typer.Argument(None, metavar="PLACE",
+                                          help="Place: id, name or alias (VRAEM, peru, \"Lake Titicaca\"); "
+                                               "or leave it out and give --near."),
+    near: Optional[str] = NearOpt,
+    km: Optional[float] = KmOpt,
     trafficking: bool = typer.Option(False, "--trafficking",
                                      help="Also count actors that traffic to the place (traffics_to)."),
     as_of: Optional[str] = AsOfOpt, list_left_out: bool = LeftOutOpt,
     seeds: Optional[Path] = SeedsOpt, store: str = StoreOpt, fmt: Format = FormatOpt,
     allow_incomplete: bool = AllowIncompleteOpt,
 ) -> None:
-    """Actors operating in a place or anywhere inside it, with each relation's period and sources."""
-    from crimegraph.queries import actors_in as ask
+    """Actors operating in a place or anywhere inside it, with each relation's period and sources.
 
+    With --near LAT,LON (and --km, default 50): the actors of every place whose
+    point lies within that great-circle distance, nearest first, each with its
+    distance.
+    """
+    from crimegraph.queries import actors_in as ask, actors_near
+
+    place, point = parse_near(place, near, km)
     day = _day(as_of)
     types = ("operates_in", "traffics_to") if trafficking else ("operates_in",)
+    if point is not None:
+        lat, lon, radius = point
+        _answer(seeds, store, fmt, allow_incomplete,
+                lambda st: actors_near(st, lat, lon, radius, as_of=day, types=types), list_left_out)
+        return
     _answer(seeds, store, fmt, allow_incomplete, lambda st: ask(st, place, as_of=day, types=types),
             list_left_out)
 

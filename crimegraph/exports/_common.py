@@ -118,8 +118,17 @@ def entity_extra(e: Entity) -> dict[str, Any]:
     """Kind-specific fields: coordinates of places, date and figures of events."""
     out: dict[str, Any] = {}
     if isinstance(e, Place) and e.coordinates is not None:
-        out["lat"] = e.coordinates.lat
-        out["lon"] = e.coordinates.lon
+        c = e.coordinates
+        out["lat"] = c.lat
+        out["lon"] = c.lon
+        # an area's extent: its stated radius, its bbox ("west,south,east,north"), and the
+        # radius the maps draw (the stated one, or half the bbox's diagonal)
+        if c.radius_km is not None:
+            out["radius_km"] = c.radius_km
+        if c.bbox is not None:
+            out["bbox"] = ",".join(repr(float(x)) for x in c.bbox)
+        if c.extent_km:
+            out["extent_km"] = round(c.extent_km, 3)
     if isinstance(e, Event):
         if e.date is not None:
             out["date"] = e.date.value

@@ -9,7 +9,7 @@ readers, ``networkx.read_gexf`` and ``networkx.read_graphml``.
 
 Nodes are entities (id = slug, label = name) with the attributes
 ``name, kind, entity_type, type_label, aliases, description, status,
-external_ids, lat, lon, date, date_precision, date_start, date_end, figures,
+external_ids, lat, lon, radius_km, bbox, extent_km, date, date_precision, date_start, date_end, figures,
 sources, citations``. Edges are relations, stored once from subject to object
 (edge id = relation id, label = the relation type's label) with
 ``relation_type, symmetric, since, until, since_precision, until_precision,
@@ -78,6 +78,9 @@ NODE_ATTRIBUTES: dict[str, str] = {
     "external_ids": "string",
     "lat": "double",
     "lon": "double",
+    "radius_km": "double",
+    "bbox": "string",
+    "extent_km": "double",
     "date": "string",
     "date_precision": "string",
     "date_start": "string",
@@ -136,7 +139,7 @@ def node_attributes(e: Entity) -> dict[str, Any]:
     if e.external_ids:
         d["external_ids"] = json.dumps(e.external_ids, ensure_ascii=False, sort_keys=True)
     extra = entity_extra(e)
-    for k in ("lat", "lon", "date", "date_precision", "date_start", "date_end"):
+    for k in ("lat", "lon", "radius_km", "bbox", "extent_km", "date", "date_precision", "date_start", "date_end"):
         if k in extra:
             d[k] = extra[k]
     if "figures_json" in extra:

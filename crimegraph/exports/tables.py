@@ -7,7 +7,9 @@ option ``bom: false`` leaves it out), one row per item:
 
 ``nodes.csv``
     id, type, kind, type_label, name, aliases (``"; "``-joined), description,
-    status, wikidata, external_ids (JSON), lat, lon, date, founded, dissolved,
+    status, wikidata, external_ids (JSON), lat, lon (WGS 84), radius_km, bbox
+    (``west,south,east,north``), extent_km (an area's extent: the radius its maps
+    draw), date, founded, dissolved,
     born, died, captured (an actor's sourced lifetime), the derived time
     (below), derived (the derivation notes, JSON), sources (cited source ids),
     citations_json (the exact citations: source, quote, page).
@@ -72,7 +74,7 @@ from ._common import (
 from .help_text import RELATIONS_CSV_HELP  # noqa: F401  (the columns; shown by `crimegraph import --help`)
 
 NODE_COLUMNS = ("id", "type", "kind", "type_label", "name", "aliases", "description", "status",
-                "wikidata", "external_ids", "lat", "lon", "date", *LIFETIME_COLUMNS, *TIME_COLUMNS,
+                "wikidata", "external_ids", "lat", "lon", "radius_km", "bbox", "extent_km", "date", *LIFETIME_COLUMNS, *TIME_COLUMNS,
                 "derived", "sources", "citations_json")
 EDGE_COLUMNS = ("id", "type", "nature", "label", "subject", "subject_name", "object", "object_name",
                 "symmetric", "since", "until", "since_start", "until_end", *TIME_COLUMNS,
@@ -148,7 +150,8 @@ def write_csv(dataset: Dataset, target, options: Optional[dict] = None) -> int:
                 "description": e.description, "status": e.status,
                 "wikidata": ext.get("wikidata"),
                 "external_ids": json.dumps(ext, ensure_ascii=False, sort_keys=True) if ext else None,
-                "lat": extra.get("lat"), "lon": extra.get("lon"), "date": extra.get("date"),
+                "lat": extra.get("lat"), "lon": extra.get("lon"), "radius_km": extra.get("radius_km"),
+                "bbox": extra.get("bbox"), "extent_km": extra.get("extent_km"), "date": extra.get("date"),
                 **lifetime_values(e), **time_values(e),
                 "derived": json.dumps(e.derived, ensure_ascii=False, sort_keys=True) if e.derived else None,
                 "sources": "; ".join(dict.fromkeys(c.source for c in e.citations)),

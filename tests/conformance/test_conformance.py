@@ -326,3 +326,17 @@ def test_as_of_answers_with_what_they_leave_out(store, reference, q):
         for place in ("peru", "vraem", "callao-port"):
             if reference.has_entity(place):
                 _same(q.actors_in, store, reference, place, as_of=day)
+
+
+def test_actors_near_and_places_geojson(store, reference, q):
+    """The point-and-radius question and the GeoJSON of the places: the same on every store
+    (each store gives back every place's coordinates and extent)."""
+    from crimegraph.queries.geography import places_geojson
+
+    for lat, lon, km in ((-12.277, -73.961, 50), (-12.05162, -77.13452, 20), (-15.8, -69.6, 150), (0, 0, 10)):
+        _same(q.actors_near, store, reference, lat, lon, km)
+        _same(q.actors_near, store, reference, lat, lon, km, as_of=DATES[2])
+    _same(q.actors_near, store, reference, 95, 0, 10)  # the same error
+    for kw in ({}, {"as_of": DATES[1]}, {"within": "vraem"}, {"types": ["port", "city"]},
+               {"near": (-12.277, -73.961, 80), "routes": False}):
+        assert places_geojson(store, base="http://x/", **kw) == places_geojson(reference, base="http://x/", **kw), kw

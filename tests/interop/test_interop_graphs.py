@@ -65,7 +65,14 @@ def expected_node(e) -> dict:
     if e.external_ids:
         d["external_ids"] = e.external_ids
     if isinstance(e, Place) and e.coordinates:
-        d["lat"], d["lon"] = e.coordinates.lat, e.coordinates.lon
+        c = e.coordinates
+        d["lat"], d["lon"] = c.lat, c.lon
+        if c.radius_km is not None:
+            d["radius_km"] = c.radius_km
+        if c.bbox is not None:
+            d["bbox"] = ",".join(str(float(x)) for x in c.bbox)
+        if c.radius_km is not None or c.bbox is not None:
+            d["extent_km"] = round(c.extent_km, 3)
     if isinstance(e, Event):
         if e.date:
             d.update(date=e.date.value, date_precision=e.date.precision,
