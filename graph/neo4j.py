@@ -330,6 +330,19 @@ class Neo4jStore(NativeQueries, Store):
     def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         return self._entities_by_id(list(entity_ids))
 
+    def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
+        """Relations per entity, counted on the server in one statement (no relation is read)."""
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return {}
+        cond = AS_OF if as_of is not None else "true"
+        rows = self._rows(
+            f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
+            f"OPTIONAL MATCH (n)-[r]-(:{ENTITY_LABEL}) WHERE {cond} RETURN id, count(r)",
+            ids=ids, day=_iso(as_of))
+        found = {i: int(n) for i, n in rows}
+        return {i: found.get(i, 0) for i in ids}
+
     def adjacent_many(self, entity_ids: Sequence[str], *, types: Optional[frozenset[str]] = None,
                       as_of: Optional[dt.date] = None) -> dict[str, list[tuple[str, Relation]]]:
         """Incident relations of a whole frontier in one statement (:meth:`_incident`)."""

@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 from crimegraph.errors import EntityNotFound, RelationNotFound, SourceNotFound, StoreUnavailable
 from crimegraph.schema.dataset import Dataset
@@ -339,6 +339,39 @@ GROUP BY ?t"""
         q = (f"SELECT (COUNT(?r) AS ?n) WHERE {{ {{ ?r <{v.expand('cg:subject')}> {e} }} "
              f"UNION {{ ?r <{v.expand('cg:object')}> {e} }} }}")
         return int(next(iter(self._store.query(q)))[0].value) or 1
+
+    def adjacent_many(self, entity_ids: Sequence[str], *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> dict[str, list[tuple[str, Relation]]]:
+        """Incident relations of a whole frontier in one SPARQL query (``VALUES`` of its IRIs)."""
+        ids = list(dict.fromkeys(entity_ids))
+        out: dict[str, list[tuple[str, Relation]]] = {i: [] for i in ids}
+        if not ids or (types is not None and not types):
+            return out
+        v = self.vocab
+        where = (f"VALUES ?e {{ {self._iri_values(v.entity_iri(i) for i in ids)} }} "
+                 f"{{ ?x <{v.expand('cg:subject')}> ?e }} UNION {{ ?x <{v.expand('cg:object')}> ?e }} "
+                 + self.relation_filter(None, types=types, as_of=as_of))
+        wanted = set(ids)
+        for r in sorted(self._relation_models(where), key=lambda r: r.id):
+            for end in dict.fromkeys((r.subject, r.object)):
+                if end in wanted:
+                    out[end].append((r.other(end), r))
+        return out
+
+    def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
+        """Relations per entity, counted in one SPARQL query."""
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return {}
+        v = self.vocab
+        where = self.relation_filter(None, as_of=as_of)
+        q = (f"SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {{ "
+             f"VALUES ?e {{ {self._iri_values(v.entity_iri(i) for i in ids)} }} "
+             f"{{ ?x <{v.expand('cg:subject')}> ?e }} UNION {{ ?x <{v.expand('cg:object')}> ?e }} "
+             f"{where} }} GROUP BY ?e")
+        n = len(v.id_ns)
+        found = {e.value[n:]: int(c.value) for e, c in self._store.query(q)}
+        return {i: found.get(i, 0) for i in ids}
 
     def neighbours(self, entity_id: str, *, direction: str = "both",
                    types: Optional[Iterable[str]] = None,
