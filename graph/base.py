@@ -357,8 +357,10 @@ class Store(abc.ABC):
         Not only the shortest paths: the connection ranking (:mod:`crimegraph.queries.paths`)
         weighs longer, more specific paths against short ones through hubs. Every entity on
         such a path lies within ``ceil(max_hops / 2)`` of ``a`` or ``floor(max_hops / 2)`` of
-        ``b``, so two bounded breadth-first searches find them all; distances inside that
-        ball then keep the relations ``u — v`` with ``d(a, u) + 1 + d(v, b) <= max_hops``.
+        ``b``, so two bounded breadth-first searches over :meth:`neighbour_ids` find them
+        all; distances inside that ball then keep the pairs ``u — v`` with
+        ``d(a, u) + 1 + d(v, b) <= max_hops``, and only their relations are read
+        (:meth:`adjacent_many`, one round trip per batch where a backend can).
         Returns an undirected adjacency ``{u: {v: [relations]}}`` (empty when none), never
         passing through an entity of ``avoid``.
         """
@@ -368,39 +370,47 @@ class Store(abc.ABC):
         self.entity(b)
         if a == b:
             return {}
-        links: dict[str, dict[str, list[Relation]]] = {}
+        ends = (a, b)
+        nbrs: dict[str, set[str]] = {}
+        expanded: set[str] = set()
 
-        def grow(start: str, radius: int) -> None:
-            frontier, seen = [start], {start}
-            for _ in range(radius):
+        def around(frontier: list[str]) -> None:
+            for u in frontier:
+                if u in expanded:
+                    continue
+                expanded.add(u)
+                mine = nbrs.setdefault(u, set())
+                for v in self.neighbour_ids(u, types=types, as_of=as_of):
+                    if v != u and v not in avoid:
+                        mine.add(v)
+                        nbrs.setdefault(v, set()).add(u)  # boundary entities know who reached them
+
+        def ball(start: str, radius: int) -> dict[str, int]:
+            d, frontier = {start: 0}, [start]
+            for k in range(1, radius + 1):
+                around(frontier)
                 nxt = []
-                around = self.adjacent_many([u for u in frontier if u not in avoid], types=types,
-                                            as_of=as_of)
-                for u, incident in around.items():
-                    for v, r in incident:
-                        if v in avoid or v == u:
-                            continue
-                        ends = links.setdefault(u, {}).setdefault(v, [])
-                        if all(x.id != r.id for x in ends):
-                            ends.append(r)
-                            links.setdefault(v, {}).setdefault(u, []).append(r)
-                        if v not in seen and v not in (a, b):
-                            seen.add(v)
+                for u in frontier:
+                    if u != start and u in ends:
+                        continue  # a path ends at a or b, never passes through them
+                    for v in nbrs[u]:
+                        if v not in d:
+                            d[v] = k
                             nxt.append(v)
                 frontier = nxt
+            return d
 
-        grow(a, (max_hops + 1) // 2)
-        grow(b, max_hops // 2)
+        inside = set(ball(a, (max_hops + 1) // 2)) | set(ball(b, max_hops // 2))
 
         def dist(start: str) -> dict[str, int]:
             d, frontier = {start: 0}, [start]
             for k in range(1, max_hops + 1):
                 nxt = []
                 for u in frontier:
-                    if u != start and u in (a, b):
-                        continue  # a path ends at a or b, never passes through them
-                    for v in links.get(u, {}):
-                        if v not in d:
+                    if u != start and u in ends:
+                        continue
+                    for v in nbrs.get(u, ()):
+                        if v not in d and v in inside:
                             d[v] = k
                             nxt.append(v)
                 frontier = nxt
@@ -408,11 +418,31 @@ class Store(abc.ABC):
 
         da, db = dist(a), dist(b)
         far = max_hops + 1
+        pairs: dict[str, set[str]] = {}
+        for u, vs in nbrs.items():
+            du, bu = da.get(u, far), db.get(u, far)
+            if du + 1 > max_hops and bu + 1 > max_hops:
+                continue
+            for v in vs:
+                if min(du + 1 + db.get(v, far), da.get(v, far) + 1 + bu) <= max_hops:
+                    pairs.setdefault(u, set()).add(v)
+                    pairs.setdefault(v, set()).add(u)
+        return self.links_among(pairs, types=types, as_of=as_of)
+
+    def links_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
+                    as_of: Optional[dt.date] = None) -> dict[str, dict[str, list[Relation]]]:
+        """The relations joining each ``u`` to each ``v`` of ``pairs[u]`` (a symmetric map), as an
+        undirected adjacency with each list sorted by id; through :meth:`adjacent_many` here, pair
+        by pair where a backend finds one pair's relations directly."""
         kept: dict[str, dict[str, list[Relation]]] = {}
-        for u, nbrs in links.items():
-            for v, rels in nbrs.items():
-                if min(da.get(u, far) + 1 + db.get(v, far), da.get(v, far) + 1 + db.get(u, far)) <= max_hops:
-                    kept.setdefault(u, {})[v] = sorted(rels, key=lambda r: r.id)
+        for u, incident in self.adjacent_many(sorted(pairs), types=types, as_of=as_of).items():
+            wanted = pairs[u]
+            by: dict[str, dict[str, Relation]] = {}
+            for v, r in incident:
+                if v in wanted:
+                    by.setdefault(v, {})[r.id] = r
+            if by:
+                kept[u] = {v: sorted(rels.values(), key=lambda r: r.id) for v, rels in by.items()}
         return kept
 
     def shortest_path_links(self, a: str, b: str, *, max_hops: int = 4,

@@ -187,6 +187,32 @@ class MemoryStore(Store):
                     out.append(r)
         return out
 
+    def links_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
+                    as_of: Optional[dt.date] = None) -> dict[str, dict[str, list[Relation]]]:
+        """Pair by pair from the adjacency dicts: a hub's other neighbours are never read."""
+        kept: dict[str, dict[str, list[Relation]]] = {}
+        for u in sorted(pairs):
+            row = {}
+            for v in pairs[u]:
+                rels = self.links_between(u, v, types=types, as_of=as_of)
+                if rels:
+                    row[v] = sorted({r.id: r for r in rels}.values(), key=lambda r: r.id)
+            if row:
+                kept[u] = row
+        return kept
+
+    def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
+        """Straight from the adjacency dicts: one length per neighbour when nothing is filtered."""
+        succ, pred = self.graph._succ, self.graph._pred
+        out = {}
+        for i in entity_ids:
+            if as_of is None:
+                out[i] = sum(map(len, succ[i].values())) + sum(map(len, pred[i].values()))
+            else:
+                out[i] = sum(1 for nbrs in (succ[i], pred[i]) for edges in nbrs.values()
+                             for data in edges.values() if data["relation"].shown_on(as_of))
+        return out
+
     def degree_hint(self, entity_id: str) -> int:
         return len(self.graph._succ[entity_id]) + len(self.graph._pred[entity_id])
 

@@ -178,7 +178,7 @@ def _expand_around_hubs(store, center: str, depth: int, types, as_of, cap):
     sg = store.expand([center], depth=1, types=types, as_of=as_of, cap=cap)
     entities, more = dict(sg.entities), dict(sg.more)
     frontier = [i for i in entities if i != center]
-    total = store.counts()["entities"]
+    total = ties.entity_total(store)
     degrees: dict[str, int] = {}
     hub_ids: list[str] = []
     for _ in range(1, depth):

@@ -825,7 +825,7 @@ def connections(store, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=N
     entities = {ea.id: ea, eb.id: eb, **store.entities_by_id([n for n in nodes if n not in (ea.id, eb.id)])}
     degrees = store.degrees([n for n in nodes if n not in (ea.id, eb.id)], as_of=as_of)
     ranker = _Ranker(store, ea.id, eb.id, max_hops, as_of, entities, degrees,
-                     store.counts()["entities"])
+                     ties.entity_total(store))
     used: set[str] = set()
     found: list[tuple[tuple[str, ...], float, dict]] = []
     skipped = considered = 0

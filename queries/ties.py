@@ -133,3 +133,12 @@ def is_hub(entity: Entity, degree: int, total_entities: int) -> bool:
 def is_state(entity: Entity) -> bool:
     """A state actor (police, armed forces): an adversary of most criminal actors, not one of them."""
     return entity.type == "state_actor"
+
+
+def entity_total(store) -> int:
+    """How many entities the store holds (what :data:`HUB_SHARE` is a share of), kept until its
+    next write where the store keeps derived structures."""
+    derived = getattr(store, "derived", None)
+    build = lambda: store.counts()["entities"]  # noqa: E731
+    return build() if derived is None else derived(("entity-total",), build)
+
