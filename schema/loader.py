@@ -516,12 +516,16 @@ def read_seeds(
     path: Optional[os.PathLike | str] = None,
     progress: Optional[Callable[[int, int], None]] = None,
     strict: bool = False,
+    locations: Optional[dict] = None,
 ) -> SeedsRead:
     """Read and check a seed folder. Returns ``(dataset, [])`` or ``(None, issues)``
     (a :class:`SeedsRead`, whose ``warnings`` list what was fixed or skipped, and the
     findings that only ``strict`` makes errors; the dataset carries them too).
 
     ``strict`` adds the fact check of :mod:`crimegraph.schema.factcheck`.
+    ``locations``, a dict, is filled with where each item was read:
+    ``{"sources" | "entities" | "relations": {id: Located}}`` (``Located.where`` is
+    its ``file:line``); ``crimegraph diff`` reads it.
     """
     root = Path(path) if path is not None else default_seeds()
     skipped: list[tuple[Path, str]] = []
@@ -592,6 +596,11 @@ def read_seeds(
     # references to items that failed their own validation are not reported twice
     found.extend(_alias_warnings(items["entities"]))
     dataset, more = check_dataset(meta or DatasetMeta(), items, broken_ids, compactor, strict=strict)
+    if locations is not None:
+        for section in ("sources", "entities", "relations"):
+            found_at = locations.setdefault(section, {})
+            for model, loc in items[section]:
+                found_at.setdefault(model.id, loc)
     quality = list(dataset.warnings)
     found.extend(quality)
     del items, compactor
