@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .common import MkdirOpt, SeedsOpt, emit_csv, emit_json, err_console, print_lines
+from .common import Format, FormatOpt, MkdirOpt, SeedsOpt, emit_csv, emit_json, err_console, print_lines
 from .main import app
 
 
@@ -101,3 +101,111 @@ def diff(
 
     write_text(output, text, mkdir=mkdir)
     err_console.print(f"wrote {escape(str(output))}")
+
+
+# ---------------------------------------------------------------- dedupe
+_KEYS = {"s": "same", "d": "different", "u": "unsure", "k": None, "": None}
+
+
+@app.command()
+def dedupe(
+    seeds: Optional[Path] = SeedsOpt,
+    against: Optional[Path] = typer.Option(None, "--against", help="A folder of imported seed YAML "
+                                           "(crimegraph import … --out DIR): its entities that look like "
+                                           "entities of --seeds."),
+    min_score: float = typer.Option(88.0, "--min-score", min=0, max=100, help="The lowest score listed."),
+    review: bool = typer.Option(False, "--review", help="Walk the open candidates in the terminal: "
+                                "s same, d different, u unsure, k (or Enter) skip, q quit; each decision "
+                                "is written to the seed folder's resolutions.yaml at once."),
+    judge: Optional[list[str]] = typer.Option(None, "--judge", metavar="A B VERDICT",
+                                              help="Record one decision without asking: two entity ids and "
+                                                   "same, different or unsure (three words; repeatable)."),
+    by: Optional[str] = typer.Option(None, "--by", envvar="CRIMEGRAPH_REVIEWER",
+                                     help="Who decides (recorded with each decision)."),
+    why: Optional[str] = typer.Option(None, "--why", help="Why (recorded with a --judge decision)."),
+    fmt: Format = FormatOpt,
+) -> None:
+    """Likely duplicate entities, each pair with its score and the features behind it (names that
+    match once accents, case and legal forms are folded; the same type; shared neighbours).
+
+    Within --seeds, or between an imported folder (--against DIR) and --seeds. Pairs
+    already decided in the dataset's resolutions (resolutions.yaml) are not proposed
+    again; a pair judged unsure is listed, marked. --review and --judge record decisions
+    there (who: --by; when: today).
+    """
+    import datetime
+
+    from crimegraph.dedupe import candidates, import_candidates, record, resolutions_file
+    from crimegraph.errors import UsageError
+    from crimegraph.schema.loader import default_seeds, load_dataset
+
+    folder = Path(seeds) if seeds is not None else default_seeds()
+    if (review or judge) and not by:
+        raise UsageError("--review and --judge record who decided: give --by NAME (or set CRIMEGRAPH_REVIEWER)")
+    today = datetime.date.today().isoformat()
+    if judge:
+        decisions = []
+        for text in judge:
+            parts = text.split()
+            if len(parts) != 3 or parts[2] not in _KEYS.values():
+                raise UsageError(f"--judge {text!r}: give two entity ids and same, different or unsure "
+                                 "(--judge 'shining-path sendero same')")
+            decisions.append({"a": parts[0], "b": parts[1], "judgement": parts[2], "by": by,
+                              "date": today, "why": why})
+        path = record(folder, decisions)
+        err_console.print(f"recorded {len(decisions)} decision{'s' if len(decisions) != 1 else ''} in "
+                          f"{escape(str(path))}")
+        return
+    dataset = load_dataset(folder)
+    if against is not None:
+        found = import_candidates(load_dataset(against), dataset, min_score)
+    else:
+        found = candidates(dataset, min_score)
+    if review:
+        _review(found, folder, by, today)
+        return
+    if fmt is Format.json:
+        emit_json({"candidates": [c.as_dict() for c in found], "resolutions": str(resolutions_file(folder))})
+    elif fmt is Format.csv:
+        emit_csv([{**c.as_dict(), "features": "; ".join(c.features)} for c in found],
+                 ["a", "a_name", "b", "b_name", "score", "features", "judgement"])
+    else:
+        if not found:
+            print_lines(["no likely duplicates" + (f" between {against} and the seeds" if against else "")])
+            return
+        print_lines([c.line() for c in found])
+        err_console.print(f"{len(found)} likely duplicate{'s' if len(found) != 1 else ''}; decide with "
+                          "crimegraph dedupe --review --by NAME")
+
+
+def _review(found, folder: Path, by: str, today: str) -> None:
+    """Ask about each open candidate on the terminal; each answer is recorded at once."""
+    from crimegraph.dedupe import record
+
+    open_ = [c for c in found if c.judgement != "unsure"]
+    if not open_:
+        print_lines(["nothing to review: no open candidates"])
+        return
+    done = 0
+    for i, c in enumerate(open_, 1):
+        print_lines([f"[{i}/{len(open_)}] {c.score:.1f}  {c.a} ({c.a_name})  ~  {c.b} ({c.b_name})",
+                     *(f"    {f}" for f in c.features)])
+        while True:
+            sys.stdout.write("same (s), different (d), unsure (u), skip (k), quit (q)? ")
+            sys.stdout.flush()
+            answer = sys.stdin.readline()
+            if not answer:  # end of input: stop as if q
+                answer = "q"
+            key = answer.strip().lower()[:1]
+            if key == "q" or key in _KEYS:
+                break
+            print_lines([f"  {answer.strip()!r}: press s, d, u, k or q"])
+        if key == "q":
+            break
+        verdict = _KEYS[key]
+        if verdict is None:
+            continue
+        record(folder, [{"a": c.a, "b": c.b, "judgement": verdict, "by": by, "date": today}])
+        done += 1
+    err_console.print(f"recorded {done} decision{'s' if done != 1 else ''} in "
+                      f"{escape(str(folder / 'resolutions.yaml'))}")
