@@ -271,6 +271,20 @@ def _open(found: Iterable[Candidate], resolutions: dict, include_unsure: bool) -
     return sorted(out, key=lambda c: (-c.score, c.a, c.b))
 
 
+def pending_merges(dataset) -> list[str]:
+    """Pairs judged ``same`` whose two entities are both still in the dataset: merges to make."""
+    out = []
+    for (a, b), res in sorted(dataset.resolutions.items()):
+        if res.judgement == "same" and a in dataset.entities and b in dataset.entities:
+            out.append(f"{a} and {b} were judged the same by {res.by} on {res.date}, but both are still "
+                       f"entities: merge them (one entity with the names, citations and relations of both)")
+    return out
+
+
+#: validate looks for duplicates in datasets of at most this many entities (crimegraph dedupe: any size)
+VALIDATE_LIMIT = 20_000
+
+
 # ------------------------------------------------------------------ recording decisions
 RESOLUTIONS_FILE = "resolutions.yaml"
 _HEADER = ("# Reviewed decisions about entities that look alike (crimegraph dedupe).\n"
