@@ -209,3 +209,165 @@ def _review(found, folder: Path, by: str, today: str) -> None:
         done += 1
     err_console.print(f"recorded {done} decision{'s' if done != 1 else ''} in "
                       f"{escape(str(folder / 'resolutions.yaml'))}")
+
+
+# ---------------------------------------------------------------- extract
+@app.command()
+def extract(
+    article: Optional[Path] = typer.Argument(None, help="The article: a .txt, .md or .html file."),
+    source: Optional[str] = typer.Option(None, "--source", help="The id of the article's source: one of the "
+                                         "dataset's, or a new one described by --title (--publisher, --date, "
+                                         "--url: only what the article itself states)."),
+    title: Optional[str] = typer.Option(None, "--title", help="A new source's title."),
+    publisher: Optional[str] = typer.Option(None, "--publisher", help="A new source's publisher."),
+    date: Optional[str] = typer.Option(None, "--date", help="A new source's publication date (YYYY[-MM[-DD]])."),
+    url: Optional[str] = typer.Option(None, "--url", help="A new source's URL, only when known for certain."),
+    reliability: Optional[str] = typer.Option(None, "--reliability",
+                                              help="A new source's reliability, A-F (default F, cannot be judged)."),
+    accept: Optional[Path] = typer.Option(None, "--accept", metavar="REVIEW-FILE",
+                                          help="Add the candidates marked accept: true in a review file to "
+                                               "--seeds, as cited records, and validate."),
+    seeds: Optional[Path] = SeedsOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The review file to write "
+                                          "(default: ARTICLE's name with .review.yaml, in this folder)."),
+    mkdir: bool = MkdirOpt,
+) -> None:
+    """Candidate facts from an article, written to a review file: the known entities it mentions,
+    new names that look like entities, and relations between mentioned entities that a cue phrase
+    suggests (faction of, leader of, allied with, operates in, …, in Spanish and English), each with
+    the article's sentence as its quote and its character offsets.
+
+    Review the file (set accept: true, give new entities a type), then
+    crimegraph extract --accept FILE --seeds DIR adds them as ordinary cited records
+    (seed file extracted-SOURCE.yaml; citations of relations that exist are added to
+    them) and validates the folder; nothing is written if it does not validate.
+    """
+    from crimegraph.errors import UsageError
+
+    folder = Path(seeds) if seeds is not None else None
+    if accept is not None:
+        if article is not None:
+            raise UsageError("--accept takes the review file; give no ARTICLE with it")
+        _accept(accept, folder)
+        return
+    if article is None:
+        raise UsageError("give an ARTICLE to extract from (or --accept REVIEW-FILE)")
+    if not source:
+        raise UsageError("--source ID is required: the id of the article's source in the dataset, or a new "
+                         "id with --title")
+    from crimegraph.atomic import check_file_target, write_text
+    from crimegraph.extract import article_text, extract as run, review_text
+    from crimegraph.schema.loader import default_seeds, load_dataset
+
+    target = output or Path(article.name).with_suffix(".review.yaml")
+    check_file_target(target, mkdir=mkdir)
+    text = article_text(article)
+    dataset = load_dataset(folder or default_seeds())
+    stub = _source_stub(dataset, source, title, publisher, date, url, reliability)
+    result = run(text, dataset, stub)
+    result["source_is_new"] = source not in dataset.sources
+    write_text(target, review_text(result, article.name), mkdir=mkdir)
+    err_console.print(f"wrote {escape(str(target))}: {len(result['mentions'])} entities mentioned, "
+                      f"{len(result['entities'])} new names, {len(result['relations'])} candidate relations "
+                      f"({sum(1 for r in result['relations'] if r.get('existing'))} already in the dataset); "
+                      "review it, then crimegraph extract --accept " + escape(str(target)))
+
+
+def _source_stub(dataset, source: str, title, publisher, date, url, reliability) -> dict:
+    """The article's source: the dataset's (its id and grade), or a new one from the options, validated."""
+    from pydantic import ValidationError
+
+    from crimegraph.errors import UsageError
+    from crimegraph.schema.models import Source
+    from crimegraph.schema.validate import format_pydantic_error
+
+    given = {"title": title, "publisher": publisher, "date": date, "url": url, "reliability": reliability}
+    if source in dataset.sources:
+        extra = [f"--{k}" for k, v in given.items() if v is not None]
+        if extra:
+            raise UsageError(f"--source {source} is a source of the dataset already: leave out {', '.join(extra)}")
+        return {"id": source, "reliability": dataset.sources[source].reliability}
+    if not title:
+        raise UsageError(f"--source {source!r} is not a source of the dataset: give --title (and --publisher, "
+                         "--date, --url as the article states them) to describe a new one")
+    stub = {"id": source, **{k: v for k, v in given.items() if v is not None}}
+    try:
+        model = Source.model_validate(stub)
+    except ValidationError as exc:
+        raise UsageError(format_pydantic_error(f"--source {source}", exc.errors()[0])) from None
+    out = {"id": model.id, "title": model.title}
+    if model.publisher:
+        out["publisher"] = model.publisher
+    if model.date is not None:
+        out["date"] = str(model.date)
+    if model.url:
+        out["url"] = model.url
+    out["reliability"] = model.reliability
+    return out
+
+
+def _accept(review: Path, folder: Optional[Path]) -> None:
+    """Add the accepted candidates of a review file to a seed folder, validated first in a copy."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from crimegraph.atomic import write_text
+    from crimegraph.errors import DatasetInvalid, UsageError
+    from crimegraph.extract import add_citations, read_review
+    from crimegraph.schema.loader import default_seeds, read_seeds
+
+    root = folder or default_seeds()
+    if not Path(root).is_dir():
+        raise UsageError(f"--seeds {root}: --accept adds to a seed folder")
+    locations: dict = {}
+    dataset, issues = read_seeds(root, locations=locations)
+    if issues:
+        raise DatasetInvalid(issues)
+    accepted = read_review(review, dataset)
+    if not any(accepted.counts.values()):
+        raise UsageError(f"{review}: no candidate is marked accept: true; nothing to add")
+    sid = accepted.source
+    writes: dict[Path, str] = {}
+    # citations for relations already in the dataset: added to their own items, in their files
+    for rid, cites in accepted.citations.items():
+        loc = locations["relations"][rid]
+        path = Path(loc.file.path)
+        text = writes.get(path) or path.read_text(encoding="utf-8")
+        new = add_citations(text, ["relations", loc.index, "citations"], cites)
+        if new is None:
+            raise UsageError(f"{loc.where}: relation {rid}: its citations are not a block list; add the "
+                             f"citation of {review} by hand")
+        writes[path] = new
+    seed = {k: v for k, v in accepted.seed.items() if v}
+    if seed:
+        target = Path(root) / f"extracted-{sid}.yaml"
+        if target.exists():
+            old = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+            for k, v in seed.items():
+                have = old.get(k) or []
+                ids = {x.get("id") for x in have if isinstance(x, dict)}
+                old[k] = have + [x for x in v if x.get("id") is None or x.get("id") not in ids]
+            seed = old
+        head = f"# Facts accepted from a review of crimegraph extract ({review.name}).\n"
+        writes[target] = head + yaml.safe_dump(seed, allow_unicode=True, sort_keys=False, width=100)
+    # validate the folder as it will be, in a copy; nothing is written unless it is valid
+    with tempfile.TemporaryDirectory(prefix="crimegraph-accept-") as tmp:
+        copy = Path(tmp) / "seeds"
+        shutil.copytree(root, copy, symlinks=False)
+        for path, text in writes.items():
+            (copy / path.resolve().relative_to(Path(root).resolve())).write_text(text, encoding="utf-8")
+        _, problems = read_seeds(copy)
+        if problems:
+            shown = str(copy)
+            for i in problems:
+                err_console.print(escape(str(i).replace(shown, str(root))))
+            err_console.print(f"[red]{len(problems)} error{'s' if len(problems) != 1 else ''}[/red] once the "
+                              f"accepted candidates are added; nothing was written (fix {escape(str(review))})")
+            raise typer.Exit(DatasetInvalid.exit_code)
+    for path, text in writes.items():
+        write_text(path, text)
+    c = accepted.counts
+    err_console.print(f"[green]valid[/green]: added {c['entities']} entities, {c['relations']} relations and "
+                      f"{c['citations']} citations of existing relations to {escape(str(root))}")
