@@ -221,10 +221,14 @@ class Matcher:
 
 
 # ------------------------------------------------------------------ candidates
-def _cue(decl_name: str, folded_between: str) -> Optional[str]:
+def _cue(decl_name: str, folded_between: str, strong_only: bool = False) -> Optional[str]:
+    """The first cue of a relation type in a folded text (a Spanish "de" also as "del")."""
     padded = f" {folded_between} "
     for cue in CUES.get(decl_name, ()):
-        if f" {cue} " in padded:
+        if strong_only and " " not in cue:
+            continue
+        forms = (cue, cue[:-3] + " del") if cue.endswith(" de") else (cue,)
+        if any(f" {f} " in padded for f in forms):
             return cue
     return None
 
@@ -256,41 +260,50 @@ def extract(text: str, dataset, source: dict) -> dict:
             if key not in seen_names:
                 seen_names[key] = cand
                 entities_out.append(cand)
-        ents = []
-        for m in sent.mentions:
+        news = [Mention(c["id"], c["name"], c["name"], c["offsets"][0], c["offsets"][1])
+                for c in (seen_names[x["name"].casefold()] for x in _new_names(sent, dataset))]
+        ents: list[Mention] = []
+        for m in sorted(sent.mentions + news, key=lambda m: m.start):
             if m.entity not in [x.entity for x in ents]:
                 ents.append(m)
+        whole = _fold_text(sent.text)
         for i, a in enumerate(ents):
             for b in ents[i + 1:]:
-                ea, eb = dataset.entities[a.entity], dataset.entities[b.entity]
                 between = _fold_text(text[a.end:b.start])
-                whole = _fold_text(sent.text)
                 for tname, decl in RELATION_TYPES.items():
                     if tname not in CUES:
                         continue
-                    for subj, obj, sm, om in ((ea, eb, a, b), (eb, ea, b, a)):
-                        if not (decl.allows("subject", subj.type) and decl.allows("object", obj.type)):
+                    for sm, om in ((a, b), (b, a)):
+                        subj, obj = dataset.entities.get(sm.entity), dataset.entities.get(om.entity)
+                        if subj is None and obj is None:
+                            continue  # two new names: nothing known to tie them to
+                        if subj is None or obj is None:
+                            # a new name: its type is the reviewer's; the sentence's order gives the direction
+                            if sm is not a:
+                                continue
+                            known, end = (obj, "object") if subj is None else (subj, "subject")
+                            if not decl.allows(end, known.type):
+                                continue
+                        elif not (decl.allows("subject", subj.type) and decl.allows("object", obj.type)):
                             continue
-                        # weak one-word cues (in, en) must stand between the two names
-                        cue = _cue(tname, between if subj is ea else between) or \
-                            _strong_cue(tname, whole)
+                        # one-word cues (in, en) must stand between the two names; longer ones anywhere
+                        cue = _cue(tname, between) or _strong_cue(tname, whole)
                         if cue is None:
                             continue
-                        rid = default_relation_id(tname, subj.id, obj.id)
-                        if decl.symmetric:
-                            lo, hi = sorted((subj.id, obj.id))
-                            rid = default_relation_id(tname, lo, hi)
+                        rid = default_relation_id(tname, *(sorted((sm.entity, om.entity)) if decl.symmetric
+                                                           else (sm.entity, om.entity)))
                         if rid in relations_out:
                             continue
-                        rel = {"accept": False, "type": tname, "subject": subj.id, "object": obj.id,
+                        rel = {"accept": False, "type": tname, "subject": sm.entity, "object": om.entity,
                                "confidence": f"{reliability}{CREDIBILITY}",
                                "citations": [{"source": source["id"], "quote": sent.text}],
                                "cue": cue, "offsets": [sent.start, sent.end],
-                               "mentions": [f"{sm.text!s} [{sm.start}:{sm.end}] = {subj.id}",
-                                            f"{om.text!s} [{om.start}:{om.end}] = {obj.id}"]}
+                               "mentions": [f"{x.text} [{x.start}:{x.end}] = {x.entity}"
+                                            + ("" if x.entity in dataset.entities else " (a new name)")
+                                            for x in (sm, om)]}
                         for field_, when in _years(sent.text).items():
                             rel[field_] = when
-                        existing = _existing(dataset, tname, subj.id, obj.id, decl.symmetric)
+                        existing = _existing(dataset, tname, sm.entity, om.entity, decl.symmetric)
                         if existing:
                             rel["existing"] = existing
                         relations_out[rid] = rel
@@ -301,11 +314,7 @@ def extract(text: str, dataset, source: dict) -> dict:
 
 def _strong_cue(tname: str, folded_sentence: str) -> Optional[str]:
     """A cue of more than one word anywhere in the sentence (one-word cues only between the names)."""
-    padded = f" {folded_sentence} "
-    for cue in CUES.get(tname, ()):
-        if " " in cue and f" {cue} " in padded:
-            return cue
-    return None
+    return _cue(tname, folded_sentence, strong_only=True)
 
 
 def _years(text: str) -> dict[str, str]:
@@ -367,7 +376,11 @@ def _new_names(sent: Sentence, dataset) -> list[dict]:
         if first <= j:
             s, e = tokens[first].start(), tokens[j].end()
             run = [x.group() for x in tokens[first:j + 1]]
+            before = tokens[first - 1].group().lower() if first > 0 else ""
             if len(run) >= 2 and not all(w.isupper() for w in run):
+                spans.append((s, e, "capitalized"))
+            elif (len(run) == 1 and before in _BEFORE_NAME and len(run[0]) >= MIN_SINGLE
+                  and _fold_text(run[0]) not in _MONTHS):
                 spans.append((s, e, "capitalized"))
         i = j + 1
     out = []
@@ -391,7 +404,13 @@ def _new_names(sent: Sentence, dataset) -> list[dict]:
 
 #: words that start a sentence, capitalized only for that
 _OPENERS = frozenset("""as the a an in on at while today although though but this that these those since
-when where after before for from el la los las en un una mientras aunque desde""".split())
+when where after before for from en un una mientras aunque desde segun""".split())
+#: words after which one capitalized word is likely a place or a group: "opera en Trujillo"
+_BEFORE_NAME = frozenset("in en at near from to desde hacia cerca".split())
+_MONTHS = frozenset("""january february march april may june july august september october november december
+enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles jueves viernes sabado
+domingo""".split())
 
 
 def _heading(text: str, tokens) -> bool:
