@@ -450,22 +450,30 @@ def _relation_label(r, names: dict[str, str]) -> str:
 
 
 def _lost_support(a, b, items: list[ItemChange], new: Version) -> list[str]:
-    """Items changed or added whose dates or figures the new version no longer supports (or never did)."""
+    """Dates and figures the new version no longer supports: of the items that changed or were
+    added, and of the items citing a source whose date changed (a year they took from it)."""
     from crimegraph.schema.factcheck import unsupported
 
-    out = []
+    redated = {i.id for i in items if i.kind == "source" and i.change == "changed"
+               and any(f.field == "date" for f in i.fields)}
+    todo: dict[tuple[str, str], str] = {}  # (kind, new id) -> old id
     for i in items:
-        if i.change in ("removed", "merged") or i.kind == "source":
-            continue
-        section = a.relations if i.kind == "relation" else a.entities
-        model = (b.relations if i.kind == "relation" else b.entities)[i.id]
-        before = section.get(i.old_id or i.id)
+        if i.kind != "source" and i.change not in ("removed", "merged"):
+            todo[(i.kind, i.id)] = i.old_id or i.id
+    if redated:
+        for kind, section in (("entity", b.entities), ("relation", b.relations)):
+            for k, m in section.items():
+                if (kind, k) not in todo and any(c.source in redated for c in m.citations):
+                    todo[(kind, k)] = k
+    out = []
+    for (kind, ident), old_id in todo.items():
+        model = (b.relations if kind == "relation" else b.entities)[ident]
+        before = (a.relations if kind == "relation" else a.entities).get(old_id)
         was = {m for _, m in unsupported(before, a.sources)} if before is not None else set()
         for _, message in unsupported(model, b.sources):
             if message not in was:
                 what = "lost its support" if before is not None else "has no support"
-                out.append(f"{i.where}: {i.kind} {i.id}: {what}: {message}")
-    # a source that changed date: every item that took a year from it may have lost it
+                out.append(f"{new.where(kind, ident)}: {kind} {ident}: {what}: {message}")
     return out
 
 

@@ -225,3 +225,20 @@ def test_invalid_version_is_one_error(tmp_path):
     (bad / "x.yaml").write_text("entities: 3\n", encoding="utf-8")
     with pytest.raises(DiffError, match=r"is not a valid seed folder \(1 error; the first: .*x\.yaml:1"):
         diff_folders(bad, PERU)
+
+
+def test_a_source_redated_warns_about_what_took_its_year(tmp_path):
+    new = tmp_path / "new"
+    shutil.copytree(PERU, new)
+
+    def redate(d):
+        for s in d["sources"]:
+            if s["id"] == "insightcrime-kings-of-shejo-port-2017":
+                s["date"] = "2016-06-22"
+    _edit(new, "sources.yaml", redate)
+    d = diff_folders(PERU, new)
+    assert [(i.kind, i.id, [f.field for f in i.fields]) for i in d.items] == [
+        ("source", "insightcrime-kings-of-shejo-port-2017", ["date"])]
+    assert len(d.warnings) == 1, d.warnings
+    assert "entity kings-of-shejo-port-raids-2017: lost its support: date 2017" in d.warnings[0]
+    assert re.search(r"new[/\\]events\.yaml:\d+: ", d.warnings[0])
