@@ -277,7 +277,7 @@ def pending_merges(dataset) -> list[str]:
     for (a, b), res in sorted(dataset.resolutions.items()):
         if res.judgement == "same" and a in dataset.entities and b in dataset.entities:
             out.append(f"{a} and {b} were judged the same by {res.by} on {res.date}, but both are still "
-                       f"entities: merge them (one entity with the names, citations and relations of both)")
+                       f"entities: merge them (crimegraph dedupe --merge '{a} {b}' --by NAME, the one kept first)")
     return out
 
 
@@ -301,19 +301,26 @@ def resolutions_file(seeds: os.PathLike | str) -> Path:
 
 
 def record(seeds: os.PathLike | str, decisions: list[dict]) -> Path:
-    """Add (or replace, for a pair already there) decisions in the folder's ``resolutions.yaml``.
+    """Add (or replace, for a pair already there) decisions in the folder's ``resolutions.yaml``."""
+    from crimegraph.atomic import write_text
 
-    Each decision is validated as the loader validates it; the file is written whole
+    path = resolutions_file(seeds)
+    write_text(path, _render(path, decisions))
+    return path
+
+
+def _render(path: Path, decisions: list[dict]) -> str:
+    """The text of ``resolutions.yaml`` with ``decisions`` added, or replacing those of the same pairs.
+
+    Each decision is validated as the loader validates it; the caller writes the file whole
     (:mod:`crimegraph.atomic`). Comments at the top of an existing file are kept.
     """
     import yaml
     from pydantic import ValidationError
 
-    from crimegraph.atomic import write_text
     from crimegraph.schema.models import Resolution
     from crimegraph.schema.validate import format_pydantic_error
 
-    path = resolutions_file(seeds)
     existing: list = []
     head = _HEADER
     if path.exists():
@@ -342,5 +349,4 @@ def record(seeds: os.PathLike | str, decisions: list[dict]) -> Path:
                                                 {x.get("a"), x.get("b")} == {res.a, res.b})]
         existing.append({k: v for k, v in d.items() if v not in (None, "", [])})
     body = yaml.safe_dump({"resolutions": existing}, allow_unicode=True, sort_keys=False, width=100)
-    write_text(path, head + body)
-    return path
+    return head + body

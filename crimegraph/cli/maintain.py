@@ -122,7 +122,11 @@ def dedupe(
                                                    "same, different or unsure (three words; repeatable)."),
     by: Optional[str] = typer.Option(None, "--by", envvar="CRIMEGRAPH_REVIEWER",
                                      help="Who decides (recorded with each decision)."),
-    why: Optional[str] = typer.Option(None, "--why", help="Why (recorded with a --judge decision)."),
+    merge: Optional[str] = typer.Option(None, "--merge", metavar="'KEEP GONE'",
+                                        help="Merge two entities of --seeds judged the same: GONE's names "
+                                             "become KEEP's aliases, its citations and relations move to KEEP, "
+                                             "its item goes; recorded as a 'same' decision (needs --by)."),
+    why: Optional[str] = typer.Option(None, "--why", help="Why (recorded with a --judge or --merge decision)."),
     fmt: Format = FormatOpt,
 ) -> None:
     """Likely duplicate entities, each pair with its score and the features behind it (names that
@@ -140,9 +144,29 @@ def dedupe(
     from crimegraph.schema.loader import default_seeds, load_dataset
 
     folder = Path(seeds) if seeds is not None else default_seeds()
-    if (review or judge) and not by:
-        raise UsageError("--review and --judge record who decided: give --by NAME (or set CRIMEGRAPH_REVIEWER)")
+    if (review or judge or merge) and not by:
+        raise UsageError("--review, --judge and --merge record who decided: give --by NAME "
+                         "(or set CRIMEGRAPH_REVIEWER)")
     today = datetime.date.today().isoformat()
+    if merge:
+        from crimegraph.merge import apply, merge as plan
+
+        parts = merge.split()
+        if len(parts) != 2:
+            raise UsageError(f"--merge {merge!r}: give two entity ids, the one kept first ('shining-path sendero')")
+        keep, gone = parts
+        writes, result = plan(folder, keep, gone)
+
+        res = resolutions_file(folder)
+        decision = {"a": keep, "b": gone, "judgement": "same", "by": by, "date": today, "why": why}
+        # the decision is validated with the merge (written after the files it explains)
+        from crimegraph.dedupe import _render
+
+        writes[res] = _render(res, [decision])
+        apply(folder, writes)
+        print_lines(result.lines())
+        err_console.print(f"[green]valid[/green]: changed {len(writes)} files in {escape(str(folder))}")
+        return
     if judge:
         decisions = []
         for text in judge:

@@ -185,3 +185,72 @@ def test_import_candidates_with_the_same_id():
     found = import_candidates(ds, ds)
     assert found and all(c.a == c.b and c.features[0] == "the same id" for c in found)
     assert len(found) == len(ds.entities)
+
+
+MERGE_PLANT = """\
+entities:
+  - id: sendero
+    type: armed_group
+    name: Sendero Luminoso
+    aliases:
+      - {name: SL, lang: es}
+    citations:
+      - source: latimes-guzman-capture-1992
+        quote: "planted quote"
+relations:
+  - type: operates_in
+    subject: sendero
+    object: vraem
+    confidence: C3
+    citations:
+      - source: latimes-guzman-capture-1992
+        quote: "planted twin"
+  - type: allied_with
+    subject: sendero
+    object: tren-de-aragua
+    confidence: C3
+    citations:
+      - source: latimes-guzman-capture-1992
+  - type: rival_of
+    subject: shining-path
+    object: sendero
+    confidence: C3
+    citations:
+      - source: latimes-guzman-capture-1992
+"""
+
+
+def test_merge_keeps_the_provenance_of_both(tmp_path, cli):
+    folder = tmp_path / "peru"
+    shutil.copytree(PERU, folder)
+    (folder / "planted.yaml").write_text(MERGE_PLANT, encoding="utf-8")
+    before = load_dataset(PERU)
+    p = cli("dedupe", "--seeds", folder, "--merge", "shining-path sendero", "--by", "tester",
+            "--why", "the Spanish name", check_rc=0)
+    assert "merged sendero into shining-path: 1 names added as aliases (SL), 2 citations added" in p.stdout
+    ds, issues = read_seeds(folder, strict=True)
+    assert issues == []
+    assert "sendero" not in ds.entities
+    sp = ds.entities["shining-path"]
+    assert [str(a) for a in sp.aliases][-1] == '"SL"@es'
+    assert sp.citations[-1].quote == "planted quote"
+    assert len(sp.citations) == len(before.entities["shining-path"].citations) + 1
+    # repointed, folded into the twin (its citation added), and the tie between the two removed
+    assert "shining-path--allied-with--tren-de-aragua" in ds.relations
+    vraem = ds.relations["shining-path--operates-in--vraem"]
+    assert vraem.citations[-1].quote == "planted twin"
+    assert not any("sendero" in (r.subject, r.object) for r in ds.relations.values())
+    assert len(ds.relations) == len(before.relations) + 1
+    assert ds.resolutions[("sendero", "shining-path")].judgement == "same"
+    # the rest of the files as they were: comments and quoting kept, one line added in each place
+    old = (PERU / "relations" / "territory.yaml").read_text(encoding="utf-8").splitlines()
+    new = (folder / "relations" / "territory.yaml").read_text(encoding="utf-8").splitlines()
+    assert len(new) == len(old) + 1 and [l for l in new if l not in old] == [
+        '      - {"source": "latimes-guzman-capture-1992", "quote": "planted twin"}']
+    # bad input: one line, nothing changed
+    snapshot = {p: p.read_bytes() for p in folder.rglob("*.yaml")}
+    p = cli("dedupe", "--seeds", folder, "--merge", "shining-path lima", "--by", "t")
+    assert p.returncode == 2 and "only entities of one kind" in p.stderr
+    p = cli("dedupe", "--seeds", folder, "--merge", "shining-path nowhere", "--by", "t")
+    assert p.returncode == 2 and "'nowhere' is not an entity" in p.stderr
+    assert {p: p.read_bytes() for p in folder.rglob("*.yaml")} == snapshot
