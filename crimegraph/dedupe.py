@@ -282,7 +282,7 @@ def pending_merges(dataset) -> list[str]:
 
 
 #: validate looks for duplicates in datasets of at most this many entities (crimegraph dedupe: any size)
-VALIDATE_LIMIT = 20_000
+VALIDATE_LIMIT = 2_000
 
 
 # ------------------------------------------------------------------ recording decisions

@@ -58,8 +58,9 @@ def validate(
                                 "and relations dated outside their ends' lifetimes."),
     duplicates: bool = typer.Option(True, "--duplicates/--no-duplicates",
                                     help="Also list likely duplicate entities (as crimegraph dedupe does; "
-                                         "datasets of up to 20,000 entities) and pairs judged the same "
-                                         "in resolutions.yaml that are not merged yet; as warnings."),
+                                         "in datasets of up to 2,000 entities: for larger ones run "
+                                         "crimegraph dedupe) and pairs judged the same in resolutions.yaml "
+                                         "that are not merged yet; as warnings."),
 ) -> None:
     """Check a seed folder and report every error at once as path:line:col."""
     from crimegraph.schema.loader import read_seeds
@@ -90,6 +91,9 @@ def validate(
         if len(dataset.entities) <= VALIDATE_LIMIT:
             twins = [{"message": f"likely duplicate: {c.line().strip()}", **c.as_dict()}
                      for c in candidates(dataset)]
+        elif fmt is not Format.json:
+            err_console.print(f"note: {len(dataset.entities)} entities: duplicates not looked for (more than "
+                              f"{VALIDATE_LIMIT:,}); run crimegraph dedupe")
         twins += [{"message": m} for m in pending_merges(dataset)]
         if fmt is not Format.json:
             print_warnings(t["message"] for t in twins)
