@@ -231,7 +231,6 @@ def import_candidates(imported, dataset, min_score: float = THRESHOLD,
     engine = _engine(dataset)
     near = _neighbours(dataset)
     near_imported = _neighbours(imported)
-    from crimegraph.graph.textfold import fold
 
     def names_of(ds, ids) -> set[str]:
         return {key_name(ds.entities[i].name) for i in ids if i in ds.entities}
@@ -252,7 +251,6 @@ def import_candidates(imported, dataset, min_score: float = THRESHOLD,
                 cand.features.insert(0, "the same id")
             if cand is not None and cand.score >= min_score:
                 out[(e.id, other.id)] = cand
-    del fold
     resolutions = {**dataset.resolutions, **imported.resolutions}
     return _open(out.values(), resolutions, include_unsure)
 

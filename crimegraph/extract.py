@@ -128,7 +128,8 @@ def article_text(path: Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".txt", ".md", ".markdown", ".html", ".htm"):
-        raise UsageError(f"{path}: extract reads .txt, .md or .html articles, not {suffix or 'a file without a suffix'}")
+        what = suffix or "a file without a suffix"
+        raise UsageError(f"{path}: extract reads .txt, .md or .html articles, not {what}")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
