@@ -158,7 +158,6 @@ def _duplicates(dataset, data: dict, seeds: Optional[Path], together: bool) -> l
     """Imported entities that look like entities of the seeds, each listed on stderr."""
     from crimegraph.dedupe import import_candidates
     from crimegraph.errors import CrimegraphError
-    from crimegraph.schema.dataset import Dataset
     from crimegraph.schema.loader import default_seeds, load_dataset
 
     base_path = Path(seeds) if seeds is not None else default_seeds()
@@ -169,18 +168,45 @@ def _duplicates(dataset, data: dict, seeds: Optional[Path], together: bool) -> l
                           f"do not load ({escape(str(exc).splitlines()[0])})")
         return []
     if together:  # the imported part of the dataset it was validated in
-        mine = {x.get("id") for x in data.get("entities") or ()}
-        rel_ids = {r.id for r in dataset.relations.values() if r.subject in mine or r.object in mine}
-        dataset = Dataset(meta=dataset.meta, sources=dataset.sources,
-                          entities={k: v for k, v in dataset.entities.items() if k in mine},
-                          relations={k: v for k, v in dataset.relations.items() if k in rel_ids},
-                          resolutions=dataset.resolutions)
+        dataset = imported_part(dataset, {x.get("id") for x in data.get("entities") or ()})
     found = import_candidates(dataset, base)
     for c in found:
         err_console.print(f"[yellow]likely duplicate:[/yellow] imported {escape(c.a)} ({escape(c.a_name)}) ~ "
                           f"{escape(c.b)} ({escape(c.b_name)}) in the seeds, score {c.score:g}: "
                           + escape("; ".join(c.features)))
     return found
+
+
+def imported_part(dataset, entity_ids: set):
+    """The imported entities of a dataset validated together with the seeds, and their relations."""
+    from crimegraph.schema.dataset import Dataset
+
+    rel_ids = {r.id for r in dataset.relations.values() if r.subject in entity_ids or r.object in entity_ids}
+    return Dataset(meta=dataset.meta, sources=dataset.sources,
+                   entities={k: v for k, v in dataset.entities.items() if k in entity_ids},
+                   relations={k: v for k, v in dataset.relations.items() if k in rel_ids},
+                   resolutions=dataset.resolutions)
+
+
+def read_imported(out: Path, seeds: Optional[Path]):
+    """An imported folder as a dataset: alone, or, when it refers to the seeds (a relations
+    spreadsheet), its part of the two read together. Errors: :class:`DatasetInvalid`."""
+    import yaml
+
+    from crimegraph.errors import DatasetInvalid
+    from crimegraph.schema.loader import read_seeds, seed_files
+
+    dataset, issues = read_seeds(out)
+    if not issues:
+        return dataset
+    together, more = _read_with_seeds(out, seeds)
+    if more:
+        raise DatasetInvalid(issues)
+    ids = set()
+    for f in seed_files(out):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        ids.update(e.get("id") for e in data.get("entities") or () if isinstance(e, dict))
+    return imported_part(together, ids)
 
 
 def _refers_outside(data: dict) -> bool:

@@ -182,7 +182,9 @@ def dedupe(
         return
     dataset = load_dataset(folder)
     if against is not None:
-        found = import_candidates(load_dataset(against), dataset, min_score)
+        from .imports import read_imported
+
+        found = import_candidates(read_imported(against, folder), dataset, min_score)
     else:
         found = candidates(dataset, min_score)
     if review:

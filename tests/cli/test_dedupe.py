@@ -254,3 +254,15 @@ def test_merge_keeps_the_provenance_of_both(tmp_path, cli):
     p = cli("dedupe", "--seeds", folder, "--merge", "shining-path nowhere", "--by", "t")
     assert p.returncode == 2 and "'nowhere' is not an entity" in p.stderr
     assert {p: p.read_bytes() for p in folder.rglob("*.yaml")} == snapshot
+
+
+def test_against_an_import_that_refers_to_the_seeds(tmp_path, cli):
+    """A relations spreadsheet validates only with the seeds: dedupe --against reads it so."""
+    from tests.paths import DATA
+
+    out = tmp_path / "sheet"
+    cli("import", "csv", DATA / "csv" / "good-relations.csv", "--out", out, "--seeds", DATA / "mini", check_rc=0)
+    p = cli("dedupe", "--against", out, "--seeds", DATA / "mini", check_rc=0)
+    assert p.stdout.strip() == f"no likely duplicates between {out} and the seeds"
+    p = cli("dedupe", "--against", out)  # against Peru its references dangle: the errors, located
+    assert p.returncode == 2 and "relations.yaml:" in p.stderr and "Traceback" not in p.stderr
