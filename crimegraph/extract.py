@@ -16,8 +16,8 @@ Fully offline and rule-based; nothing it proposes is a fact until a reviewer acc
   (:func:`crimegraph.dedupe.name_match`), and a type left for the reviewer.
 - **Relations**: two entities mentioned in one sentence, a cue phrase of a
   relation type in it (:data:`CUES`, Spanish and English), and ends of the kinds
-  the type allows. The sentence is the quote, verbatim; a year after ``since`` /
-  ``desde`` or ``until`` / ``hasta`` in the sentence becomes a candidate
+  the type allows. The sentence is the quote, verbatim; a year (or a month and year)
+  after ``since`` / ``desde`` or ``until`` / ``hasta`` in the sentence becomes a candidate
   ``since``/``until`` (so the quote supports it); the confidence is the source's
   reliability with credibility 3 ("possibly true") until corroborated.
 
@@ -69,8 +69,13 @@ CUES: dict[str, tuple[str, ...]] = {
 _CONNECTORS = frozenset({"de", "del", "la", "las", "los", "of", "the", "y", "and", "el"})
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|\n|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_MONTH_NUMBERS = {m: i % 12 + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december "
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split())}
+_MONTH_NUMBERS["setiembre"] = 9
 _YEAR_CUE = re.compile(r"\b(since|desde|from|until|hasta|till)\s+(?:(?:early|late|mid|finales de|"
-                       r"principios de|inicios de)\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
+                       r"principios de|inicios de)\s+)?(?:(?P<month>[a-zé]+)\s+(?:de\s+|of\s+)?)?"
+                       r"(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 _ALIAS = re.compile(r"(?:\balias|\bknown as|\bconocido como|\bconocida como|\bapodado|\bapodada)\s+"
                     r"[\"“'‘«]([^\"”'’»]{2,60})[\"”'’»]", re.IGNORECASE)
 
@@ -319,12 +324,20 @@ def _strong_cue(tname: str, folded_sentence: str) -> Optional[str]:
 
 
 def _years(text: str) -> dict[str, str]:
-    """``since``/``until`` years stated in the sentence after since/desde/from or until/hasta."""
+    """``since``/``until`` stated in the sentence after since/desde/from or until/hasta: a year,
+    or a month and year (``desde marzo de 2019`` -> ``2019-03``).
+
+    >>> _years("opera en Lima desde marzo de 2019 hasta 2021"), _years("since the May 2020 attack")
+    ({'since': '2019-03', 'until': '2021'}, {})
+    """
     out: dict[str, str] = {}
     for m in _YEAR_CUE.finditer(text):
         word = m.group(1).lower()
         key = "since" if word in ("since", "desde", "from") else "until"
-        out.setdefault(key, m.group(2))
+        month = _MONTH_NUMBERS.get((m.group("month") or "").lower())
+        if m.group("month") and month is None and m.group("month").lower() not in ("early", "late", "mid"):
+            continue  # "since the 2020 …": a word that is no month stands between
+        out.setdefault(key, f"{m.group('year')}-{month:02d}" if month else m.group("year"))
     if "since" in out and "until" in out and out["until"] < out["since"]:
         out.pop("until")
     return out
