@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .models import DatasetMeta, Entity, Relation, Source
+from .models import DatasetMeta, Entity, Relation, Resolution, Source
 
 
 @dataclass
@@ -27,6 +27,8 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     relations: dict[str, Relation] = field(default_factory=dict)
+    #: reviewed decisions about entities that look alike, by canonical pair (``Resolution.pair``)
+    resolutions: dict[tuple[str, str], Resolution] = field(default_factory=dict, repr=False)
     #: problems that do not make the dataset invalid (places without coordinates)
     warnings: list = field(default_factory=list, repr=False)
 

@@ -55,7 +55,7 @@ from yaml.resolver import Resolver
 from ..errors import DatasetInvalid, Issue, SeedWarning, UsageError
 from .compact import Compactor, settle
 from .dataset import Dataset
-from .models import AnyEntity, DatasetMeta, Relation, Source
+from .models import AnyEntity, DatasetMeta, Relation, Resolution, Source
 from .names import change as name_change, clean_name
 from .validate import Located, check_dataset, format_pydantic_error
 
@@ -78,7 +78,7 @@ except (AttributeError, ImportError):  # pragma: no cover - PyYAML built without
             Scanner.__init__(self)
             _PyParser.__init__(self)
 
-SECTIONS = ("dataset", "sources", "entities", "relations")
+SECTIONS = ("dataset", "sources", "entities", "relations", "resolutions")
 #: items validated by one pydantic call: large enough to amortise the call, small
 #: enough that a chunk's expanded models are a few MiB before they are compacted
 CHUNK = 2000
@@ -86,11 +86,13 @@ _ADAPTERS = {
     "sources": TypeAdapter(list[Source]),
     "entities": TypeAdapter(list[AnyEntity]),
     "relations": TypeAdapter(list[Relation]),
+    "resolutions": TypeAdapter(list[Resolution]),
 }
 _ITEM_ADAPTERS = {
     "sources": TypeAdapter(Source),
     "entities": TypeAdapter(AnyEntity),
     "relations": TypeAdapter(Relation),
+    "resolutions": TypeAdapter(Resolution),
 }
 
 
@@ -516,12 +518,16 @@ def read_seeds(
     path: Optional[os.PathLike | str] = None,
     progress: Optional[Callable[[int, int], None]] = None,
     strict: bool = False,
+    locations: Optional[dict] = None,
 ) -> SeedsRead:
     """Read and check a seed folder. Returns ``(dataset, [])`` or ``(None, issues)``
     (a :class:`SeedsRead`, whose ``warnings`` list what was fixed or skipped, and the
     findings that only ``strict`` makes errors; the dataset carries them too).
 
     ``strict`` adds the fact check of :mod:`crimegraph.schema.factcheck`.
+    ``locations``, a dict, is filled with where each item was read:
+    ``{"sources" | "entities" | "relations": {id: Located}}`` (``Located.where`` is
+    its ``file:line``); ``crimegraph diff`` reads it.
     """
     root = Path(path) if path is not None else default_seeds()
     skipped: list[tuple[Path, str]] = []
@@ -532,7 +538,8 @@ def read_seeds(
         return SeedsRead(None, [Issue(_display(root), 1, 1, "no .yaml seed files found here")], found)
     meta: Optional[DatasetMeta] = None
     meta_where: Optional[str] = None
-    items: dict[str, list[tuple[Any, Located]]] = {"sources": [], "entities": [], "relations": []}
+    items: dict[str, list[tuple[Any, Located]]] = {"sources": [], "entities": [], "relations": [],
+                                                   "resolutions": []}
     broken_ids: set[str] = set()
     compactor = Compactor()
     total = sum(_size(f) for f in files)
@@ -592,6 +599,11 @@ def read_seeds(
     # references to items that failed their own validation are not reported twice
     found.extend(_alias_warnings(items["entities"]))
     dataset, more = check_dataset(meta or DatasetMeta(), items, broken_ids, compactor, strict=strict)
+    if locations is not None:
+        for section in ("sources", "entities", "relations"):
+            found_at = locations.setdefault(section, {})
+            for model, loc in items[section]:
+                found_at.setdefault(model.id, loc)
     quality = list(dataset.warnings)
     found.extend(quality)
     del items, compactor
@@ -685,11 +697,14 @@ def _validate_items(key, chunk, start, state, out, issues, broken_ids, compactor
 
 
 def _item_label(section: str, raw: Any) -> str:
-    singular = {"sources": "source", "entities": "entity", "relations": "relation"}[section]
+    singular = {"sources": "source", "entities": "entity", "relations": "relation",
+                "resolutions": "resolution"}[section]
     if isinstance(raw, dict):
         ident = raw.get("id")
         if ident is None and section == "relations":
             ident = f"{raw.get('subject')} -{raw.get('type')}-> {raw.get('object')}"
+        if section == "resolutions":
+            ident = f"{raw.get('a')} / {raw.get('b')}"
         if ident is not None:
             return f"{singular} {ident!s}"
     return singular

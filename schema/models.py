@@ -438,6 +438,40 @@ def default_relation_id(type_: str, subject: str, object_: str) -> str:
     return f"{subject}--{type_.replace('_', '-')}--{object_}"
 
 
+class Resolution(_Model):
+    """A reviewed decision about two entities that look alike: the same, different, or unsure.
+
+    Kept in the dataset (``resolutions:``, by convention in ``resolutions.yaml``) so that
+    ``crimegraph dedupe``, ``validate`` and every import never ask about the pair again: a
+    ``different`` is never proposed or merged, a ``same`` is merged (the provenance of
+    both kept), an ``unsure`` stays open, marked. The ids need not both exist: one may be
+    an entity of an imported file, or one merged away.
+    """
+
+    a: Slug
+    b: Slug
+    judgement: Literal["same", "different", "unsure"]
+    by: Annotated[str, Field(min_length=1, description="Who decided (a name or handle).")]
+    date: PartialDate = Field(description="When it was decided (YYYY-MM-DD).")
+    why: Optional[str] = None
+    citations: list[Citation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _two(self) -> "Resolution":
+        if self.a == self.b:
+            raise ValueError(f"a and b are the same id ({self.a!r}): a resolution is about two entities")
+        return self
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """The two ids in a canonical order (a decision about A and B is one about B and A)."""
+        return (self.a, self.b) if self.a < self.b else (self.b, self.a)
+
+    @property
+    def id(self) -> str:
+        return "--".join(self.pair)
+
+
 class DatasetMeta(_Model):
     id: Optional[Slug] = None
     title: Optional[str] = None
@@ -447,9 +481,10 @@ class DatasetMeta(_Model):
 
 
 class SeedFile(_Model):
-    """One seed file: any of a dataset header, sources, entities and relations."""
+    """One seed file: any of a dataset header, sources, entities, relations and resolutions."""
 
     dataset: Optional[DatasetMeta] = None
     sources: list[Source] = Field(default_factory=list)
     entities: list[AnyEntity] = Field(default_factory=list)  # type: ignore[valid-type]
     relations: list[Relation] = Field(default_factory=list)
+    resolutions: list[Resolution] = Field(default_factory=list)

@@ -166,6 +166,18 @@ def check_dataset(
         relations[rel.id] = rel
 
     issues.extend(_cycles(located_in))
+    resolutions = {}
+    resolution_where: dict[tuple[str, str], Located] = {}
+    for res, loc in items.get("resolutions", ()):
+        c.model(res)
+        if res.pair in resolution_where:
+            issues.append(loc.issue(
+                f"resolution {res.a} / {res.b}: the pair is already decided at "
+                f"{resolution_where[res.pair].where}; keep one decision per pair", "a"))
+            continue
+        resolution_where[res.pair] = loc
+        check_citations(f"resolution {res.a} / {res.b}", res, loc)
+        resolutions[res.pair] = res
     if strict:
         for section, label, kept in (("entities", "entity", entities), ("relations", "relation", relations)):
             for model, loc in items[section]:
@@ -183,7 +195,7 @@ def check_dataset(
         issues.extend(geo)
     issues.sort()
     dataset = Dataset(meta=meta, sources=sources, entities=entities, relations=relations,
-                      warnings=[] if strict else sorted(geo))
+                      resolutions=resolutions, warnings=[] if strict else sorted(geo))
     attest(dataset)
     return dataset, issues
 

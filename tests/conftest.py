@@ -53,11 +53,12 @@ def cli():
     """Run the real ``crimegraph`` command in a subprocess; returns CompletedProcess."""
     base = _cli_path()
 
-    def run(*args: str, env: dict | None = None, cwd: Path | None = None, check_rc: int | None = None):
+    def run(*args: str, env: dict | None = None, cwd: Path | None = None, check_rc: int | None = None,
+            input: str | None = None):
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
         full_env.update(env or {})
         proc = subprocess.run([*base, *map(str, args)], capture_output=True, text=True,
-                              env=full_env, cwd=cwd or ROOT, timeout=300)
+                              env=full_env, cwd=cwd or ROOT, timeout=300, input=input)
         if check_rc is not None:
             assert proc.returncode == check_rc, (proc.returncode, proc.stdout, proc.stderr)
         return proc

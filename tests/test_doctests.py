@@ -18,7 +18,8 @@ PACKAGES = ["crimegraph.schema", "crimegraph.queries", "crimegraph.graph", "crim
 
 
 def _modules() -> list[str]:
-    names = ["crimegraph", "crimegraph.atomic", "crimegraph.textfile"]
+    names = ["crimegraph", "crimegraph.atomic", "crimegraph.textfile", "crimegraph.diff", "crimegraph.dedupe",
+             "crimegraph.extract", "crimegraph.merge"]
     for pkg in PACKAGES:
         names.append(pkg)
         names += [f"{pkg}.{m.name}" for m in pkgutil.iter_modules(importlib.import_module(pkg).__path__)]

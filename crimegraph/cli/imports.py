@@ -89,11 +89,17 @@ def import_(
                                                       "replaced, other files stay."),
     mkdir: bool = MkdirOpt,
     seeds: Optional[Path] = SeedsOpt,
+    dedupe: bool = typer.Option(True, "--dedupe/--no-dedupe", help="List imported entities that look like "
+                                "entities of --seeds (the same id, or names that match once accents, case "
+                                "and legal forms are folded), as crimegraph dedupe --against OUT does."),
 ) -> None:
     """Read a file into seed YAML (one file per section) and validate it like `crimegraph validate`.
 
     Imported relations that point at entities or sources outside the imported
-    data (a relations spreadsheet) are validated together with --seeds.
+    data (a relations spreadsheet) are validated together with --seeds. Imported
+    entities that are likely duplicates of entities of --seeds are listed (pairs
+    decided in the seeds' resolutions.yaml are not), so that twins are merged or
+    told apart before the data is added.
     """
     from crimegraph.atomic import check_folder_target
     from crimegraph.errors import DatasetInvalid
@@ -128,6 +134,7 @@ def import_(
         err_console.print(f"[red]{len(issues)} error{'s' if len(issues) != 1 else ''}[/red] in the imported "
                           f"data; the files are in {escape(str(out))} for review")
         raise typer.Exit(DatasetInvalid.exit_code)
+    twins = _duplicates(dataset, data, seeds, together) if dedupe else []
     if together:  # count what was imported, not the seeds it was checked with
         ids = {sec: {x.get("id") for x in data.get(sec) or ()} for sec in ("sources", "entities")}
         st = {"entities": len(ids["entities"]), "relations": len(data.get("relations") or ()),
@@ -140,6 +147,66 @@ def import_(
                       f"files to {escape(str(out))}: "
                       f"{st['entities']} entities, {st['relations']} relations, {st['sources']} sources, "
                       f"{st['citations']} citations" + (f"; {len(problems)} items not imported" if problems else ""))
+    if twins:
+        n = len(twins)
+        err_console.print(f"[yellow]{n} likely duplicate{'s' if n != 1 else ''}[/yellow] of entities in the "
+                          f"seeds: review them with crimegraph dedupe --against {escape(str(out))} --review "
+                          "--by NAME before adding the data")
+
+
+def _duplicates(dataset, data: dict, seeds: Optional[Path], together: bool) -> list:
+    """Imported entities that look like entities of the seeds, each listed on stderr."""
+    from crimegraph.dedupe import import_candidates
+    from crimegraph.errors import CrimegraphError
+    from crimegraph.schema.loader import default_seeds, load_dataset
+
+    base_path = Path(seeds) if seeds is not None else default_seeds()
+    try:
+        base = load_dataset(base_path)
+    except CrimegraphError as exc:
+        err_console.print(f"[yellow]warning:[/yellow] duplicates not checked: the seeds {escape(str(base_path))} "
+                          f"do not load ({escape(str(exc).splitlines()[0])})")
+        return []
+    if together:  # the imported part of the dataset it was validated in
+        dataset = imported_part(dataset, {x.get("id") for x in data.get("entities") or ()})
+    found = import_candidates(dataset, base)
+    for c in found:
+        err_console.print(f"[yellow]likely duplicate:[/yellow] imported {escape(c.a)} ({escape(c.a_name)}) ~ "
+                          f"{escape(c.b)} ({escape(c.b_name)}) in the seeds, score {c.score:g}: "
+                          + escape("; ".join(c.features)))
+    return found
+
+
+def imported_part(dataset, entity_ids: set):
+    """The imported entities of a dataset validated together with the seeds, and their relations."""
+    from crimegraph.schema.dataset import Dataset
+
+    rel_ids = {r.id for r in dataset.relations.values() if r.subject in entity_ids or r.object in entity_ids}
+    return Dataset(meta=dataset.meta, sources=dataset.sources,
+                   entities={k: v for k, v in dataset.entities.items() if k in entity_ids},
+                   relations={k: v for k, v in dataset.relations.items() if k in rel_ids},
+                   resolutions=dataset.resolutions)
+
+
+def read_imported(out: Path, seeds: Optional[Path]):
+    """An imported folder as a dataset: alone, or, when it refers to the seeds (a relations
+    spreadsheet), its part of the two read together. Errors: :class:`DatasetInvalid`."""
+    import yaml
+
+    from crimegraph.errors import DatasetInvalid
+    from crimegraph.schema.loader import read_seeds, seed_files
+
+    dataset, issues = read_seeds(out)
+    if not issues:
+        return dataset
+    together, more = _read_with_seeds(out, seeds)
+    if more:
+        raise DatasetInvalid(issues)
+    ids = set()
+    for f in seed_files(out):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        ids.update(e.get("id") for e in data.get("entities") or () if isinstance(e, dict))
+    return imported_part(together, ids)
 
 
 def _refers_outside(data: dict) -> bool:
