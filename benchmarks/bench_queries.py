@@ -74,7 +74,7 @@ def validate_and_load(path: Path):
     t_validate, ds = timed(lambda: load_dataset(path))
     store = MemoryStore()
     t_write, _ = timed(lambda: store.write(ds))
-    t_index, _ = timed(lambda: store._index)  # built lazily on the first search
+    t_index, _ = timed(store.search_engine)  # built lazily on the first search
     return store, t_validate, t_write, t_index
 
 

@@ -385,7 +385,11 @@ def test_hundreds_of_half_open_connections_do_not_take_the_server_down(few_files
                 pass
             answers[reply[:12]] = answers.get(reply[:12], 0) + 1
         assert set(answers) <= {b"HTTP/1.1 503", b"HTTP/1.1 408"}, answers
-        assert answers.get(b"HTTP/1.1 503", 0) >= 100 and answers.get(b"HTTP/1.1 408", 0) >= 300, answers
+        # how many land past the cap depends on how fast 700 connections open against the 2 s
+        # header timeout (a loaded machine frees early slots before the last ones arrive):
+        # every one answered, some refused at the cap, most cut off at the timeout
+        assert sum(answers.values()) == 700, answers
+        assert answers.get(b"HTTP/1.1 503", 0) >= 1 and answers.get(b"HTTP/1.1 408", 0) >= 300, answers
     finally:
         for s in socks:
             s.close()
