@@ -238,7 +238,7 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
 # ------------------------------------------------------------------ HTML
 def _css_string(text: str) -> str:
     """A CSS string literal of any text: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):06x}"
+    return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}"
                          for c in text) + '"'
 
 
@@ -281,7 +281,10 @@ th {{ background: #eee; }} .n {{ white-space: nowrap; font-weight: bold; }}
 ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-bottom: 2pt; break-inside: avoid; }}
 .q {{ font-style: italic; }} .url {{ word-break: break-all; }} .muted {{ color: #444; }}
 .pagebreak {{ break-before: page; }}
-@media screen {{ body {{ padding: 12px; }} }}
+@page wide {{ size: A4 landscape; margin: 16mm 12mm 14mm 12mm; }}
+section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
+@media print {{ body {{ max-width: none; }} }}
+@media screen {{ body {{ padding: 12px; }} section.wide {{ max-width: none; }} }}
 </style></head><body>""")
     w(f"<header><h1>{_e(d.title)}</h1>")
     w(f"<div class=\"stamp\">{_e(d.stamp())}</div></header>")
@@ -296,7 +299,8 @@ ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-botto
         if d.as_of and not e.shown_on(d.as_of):
             w(f"<br>as of {_e(d.as_of.isoformat())}: {_e(time_text(e, d.as_of))}")
         if e.aliases:
-            w("<br>aliases: " + _e(", ".join(str(a) for a in e.aliases)))
+            w("<br>aliases: " + _e(", ".join(a.name + (f" ({a.lang})" if getattr(a, "lang", None) else "")
+                                            for a in e.aliases)))
         w("</p>")
         if e.description:
             w(f"<p>{_e(e.description)}</p>")
@@ -305,9 +309,9 @@ ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-botto
             w(f"<p class=\"muted\">Sources of this entity: notes {_e(label)}.</p>")
     if d.subtitle or d.selection_notes:
         w("<p class=\"muted\">" + _e(" · ".join([d.subtitle, *d.selection_notes]).strip(" ·")) + "</p>")
-    w("<h2>Network</h2><figure>" + d.network + "</figure>")
+    w("<section class=\"wide\"><h2>Network</h2><figure>" + d.network + "</figure></section>")
     if d.timeline:
-        w("<h2 class=\"pagebreak\">Timeline</h2><figure>" + d.timeline + "</figure>")
+        w("<section class=\"wide\"><h2>Timeline</h2><figure>" + d.timeline + "</figure></section>")
     for s in d.sections:
         w(f"<h2>{_e(s.title)} ({len(s.relations)})</h2>")
         w("<table><thead><tr><th>relation</th><th>when</th><th>confidence</th><th>notes</th></tr></thead><tbody>")

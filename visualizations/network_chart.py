@@ -34,6 +34,11 @@ from crimegraph.schema.vocab import NATURES, RELATION_TYPES
 from .print_style import DASHARRAY, FONT, FONT_STACK, GROUPS, LINE_STYLES, entity_group, \
     line_style, line_style_label, text_width
 
+#: Graphviz graph attributes: overlap removal that keeps the layout's shape (prism), room
+#: around nodes, lines routed around nodes, a fixed start (deterministic), lines under nodes
+GRAPH_ATTRS = {"overlap": "prism", "overlap_scaling": "-1", "sep": '"+8"', "esep": '"+4"',
+               "splines": "true", "start": "1", "outputorder": "edgesfirst", "pad": "0.2"}
+
 #: above this many entities the layout is sfdp's (multilevel, faster) instead of neato's
 SFDP_FROM = 150
 
@@ -78,9 +83,9 @@ def dot_source(sg: Subgraph, labels: Mapping[str, str], engine: str = "neato") -
     """The DOT text of a subgraph: node ids ``n0``…, every string from the data escaped."""
     ids = {eid: f"n{i}" for i, eid in enumerate(sorted(sg.entities))}
     focus = set(sg.focus)
+    attrs = ", ".join(f"{k}={v}" for k, v in GRAPH_ATTRS.items())
     out = ["digraph G {",
-           f'graph [overlap=prism, overlap_scaling=-4, sep="+10", esep="+6", splines=true, '
-           f'start=1, outputorder=edgesfirst, pad=0.2, fontname="{FONT}"];',
+           f'graph [{attrs}, fontname="{FONT}"];',
            f'node [fontname="{FONT}", fontsize=12, margin="0.10,0.05", penwidth=1];',
            f'edge [fontname="{FONT}", penwidth=1.4, arrowsize=0.7];']
     if engine == "neato":
@@ -110,8 +115,8 @@ def dot_source(sg: Subgraph, labels: Mapping[str, str], engine: str = "neato") -
             m = f"m{k}"
             out.append(f'{m} [label={_html_label(note)}, shape=plaintext, fontsize=9, '
                        f'fontcolor="#000000", margin="0.02,0.01", width=0, height=0];')
-            out.append(f'{a} -> {m} [color="{color}", style={style}, penwidth={width}, arrowhead=none];')
-            out.append(f'{m} -> {b} [color="{color}", style={style}, penwidth={width}, arrowhead={head}];')
+            out.append(f'{a} -> {m} [color="{color}", style={style}, penwidth={width}, arrowhead=none, len=0.5];')
+            out.append(f'{m} -> {b} [color="{color}", style={style}, penwidth={width}, arrowhead={head}, len=0.5];')
         else:
             out.append(f'{a} -> {b} [color="{color}", style={style}, penwidth={width}, arrowhead={head}];')
     out.append("}")

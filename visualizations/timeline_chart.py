@@ -172,13 +172,14 @@ def timeline_svg(t: Timeline, frame: Frame, notes: Mapping[str, str], own_notes:
             rows[k].append(need)
             placed.append(_mark_svg(m, xs, xe, k, lx, anchor))
         n = max(len(rows), 1)
-        h = n * ROW + 10
+        title_lines = min(len(_wrap(lane.title, 26)), 3)
+        h = max(n * ROW + 10, 8 + 13 * title_lines)
         backs.append(f'<rect x="{margin}" y="{y:.1f}" width="{width - 2 * margin:.1f}" height="{h:.1f}" '
                     f'fill="{lane.fill}" stroke="#cccccc" stroke-width="0.6"/>')
         for i, line in enumerate(_wrap(lane.title, 26)[:3]):
             body.append(_text(margin + 6, y + 15 + i * 13, line, 11, "bold"))
         body.append(f'<g transform="translate(0,{y + 5:.1f})">' + "".join(placed) + "</g>")
-        y += max(h, 14 + 13 * min(len(_wrap(lane.title, 26)), 3)) + 4
+        y += h + 4
     axis_bottom = y
     grid = []
     for year in range(y0, y1 + 1, step):
