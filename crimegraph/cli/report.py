@@ -77,6 +77,8 @@ def report_command(
     from .common import print_resolutions
 
     suffix = output.suffix.lower()
+    if output.is_dir():
+        check_file_target(output)  # "is a folder"
     if suffix not in SUFFIXES:
         raise UsageError(f"--output {output}: unknown kind of file {suffix or '(no suffix)'!r}; "
                          "give a name ending in .pdf, .html, .svg or .png")
