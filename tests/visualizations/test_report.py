@@ -240,3 +240,39 @@ def test_fingerprint_changes_with_the_content(peru):
     rid = next(iter(ds.relations))
     ds.relations[rid] = ds.relations[rid].model_copy(update={"notes": "changed"})
     assert ds.fingerprint() != fp
+
+
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+    .map(t => { const r = t.getBoundingClientRect();
+                return {t: t.textContent, g: t.closest('g.node'), x0: r.left, y0: r.top, x1: r.right,
+                        y1: r.bottom}; });
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.g && a.g === b.g) continue;  // the lines of one node's own label
+    const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    if (w > 1 && h > 2) out.push([a.t, b.t]);
+  }
+  return {count: boxes.length, overlaps: out};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("args", [["shining-path"], ["tren-de-aragua"], ["--place", "vraem"],
+                                  ["--timeline", "shining-path"], ["--timeline", "tren-de-aragua"],
+                                  ["--path", "tren-de-aragua", "shining-path"]])
+def test_no_label_overlaps_another_in_chromium(browser, tmp_path, args):
+    """Every text of the Peru charts, measured where Chromium draws it: no two overlap."""
+    _tool("dot")
+    out = tmp_path / "chart.svg"
+    proc = _run("report", *args, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    try:
+        page.goto(out.as_uri())
+        found = page.evaluate(OVERLAPS)
+    finally:
+        page.close()
+    assert found["count"] > 20
+    assert found["overlaps"] == []
