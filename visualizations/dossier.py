@@ -120,6 +120,8 @@ class Dossier:
     timeline: Optional[str]  # SVG
     left_out: list[str]
     selection_notes: list[str]
+    #: with a path: each path as (chain, "confidence 0.62, weakest step B2", its relations)
+    paths: list[tuple[str, str, list[Relation]]] = field(default_factory=list)
     network_only: Optional[str] = None  # the network chart with its notes listed (standalone SVG)
     timeline_only: Optional[str] = None
 
@@ -169,6 +171,16 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
     subject = view.entity if view else None
     sections: list[Section] = []
     listed: set[str] = set()
+    found_paths = []
+    if path:
+        from crimegraph.queries import connections
+
+        found = connections(store, path[0], path[1], max_hops=max_hops, k=k, as_of=as_of,
+                            types=relation_types)
+        for p in found.paths:
+            found_paths.append((" → ".join(e.name for e in p.entities),
+                                f"confidence {p.confidence:.2f}, weakest step {p.weakest}",
+                                [st.relation for st in p.steps]))
     if view is not None:
         names.update(view.names)
         notes.add(subject.id, subject.citations)
@@ -198,7 +210,9 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
     when = f"as of {as_of.isoformat()}" if as_of else "all dates"
     stamp = f"{when} · dataset {fp} · made {made.isoformat()}"
     title = f"{subject.name}: dossier" if subject is not None and entity else sel.title
-    net_frame = Frame(sel.title, [x for x in (sel.subtitle, stamp) if x],
+    # the selection's subtitle says the as-of day already
+    net_stamp = stamp if as_of is None else f"dataset {fp} · made {made.isoformat()}"
+    net_frame = Frame(sel.title, [x for x in (sel.subtitle, net_stamp) if x],
                       [f"Made with: {command}", "Numbers on the lines are the notes (sources) of "
                        "the dossier's relations table."])
     network = network_svg(sg, net_frame, labels)
@@ -232,7 +246,7 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
         left = view.left_out_lines(full=True)
     return Dossier(title, sel.subtitle, as_of, fp, made, command, subject if entity or place else None,
                    names, notes, sections, sources, network, timeline_chart, left, list(sel.notes),
-                   network_only, timeline_only)
+                   found_paths, network_only, timeline_only)
 
 
 # ------------------------------------------------------------------ HTML
@@ -309,6 +323,17 @@ section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
             w(f"<p class=\"muted\">Sources of this entity: notes {_e(label)}.</p>")
     if d.subtitle or d.selection_notes:
         w("<p class=\"muted\">" + _e(" · ".join([d.subtitle, *d.selection_notes]).strip(" ·")) + "</p>")
+    if d.paths:
+        w(f"<h2>Paths ({len(d.paths)})</h2><ol>")
+        for chain, conf, rels in d.paths:
+            w(f"<li><b>{_e(chain)}</b> <span class=\"muted\">({_e(conf)})</span><ol type=\"a\">")
+            for r in rels:
+                arrow = f"—{r.decl.label}—" if r.symmetric else f"—{r.decl.label}→"
+                w(f"<li>{_e(d.names.get(r.subject, r.subject))} {_e(arrow)} "
+                  f"{_e(d.names.get(r.object, r.object))} ({_e(time_text(r, d.as_of) or 'timeless')}; "
+                  f"{_e(r.confidence.code)}) — notes <b>{_e(d.notes.label(r.id))}</b></li>")
+            w("</ol></li>")
+        w("</ol>")
     w("<section class=\"wide\"><h2>Network</h2><figure>" + d.network + "</figure></section>")
     if d.timeline:
         w("<section class=\"wide\"><h2>Timeline</h2><figure>" + d.timeline + "</figure></section>")
