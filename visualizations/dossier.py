@@ -29,7 +29,7 @@ from crimegraph.schema.models import Citation, Entity, Relation, Source
 from crimegraph.schema.types import CREDIBILITY, RELIABILITY
 from crimegraph.schema.vocab import NATURES
 
-from .network_chart import Frame, network_svg
+from .network_chart import Frame, layout, network_svg
 from .print_style import FONT_STACK
 from .timeline_chart import timeline_svg
 
@@ -89,6 +89,11 @@ class Notes:
             return ""
         a, b = self._ranges[key]
         return "" if b < a else str(a) if a == b else f"{a}–{b}"
+
+    def in_range(self, key: str) -> list[Note]:
+        """The notes of one item."""
+        a, b = self._ranges.get(key, (1, 0))
+        return self.items[a - 1:b]
 
     def numbers(self, key: str) -> list[int]:
         a, b = self._ranges.get(key, (1, 0))
@@ -215,7 +220,8 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
     net_frame = Frame(sel.title, [x for x in (sel.subtitle, net_stamp) if x],
                       [f"Made with: {command}", "Numbers on the lines are the notes (sources) of "
                        "the dossier's relations table."])
-    network = network_svg(sg, net_frame, labels)
+    laid = layout(sg, labels)
+    network = network_svg(sg, net_frame, labels, laid)
     standalone_notes = []
     for rid in sorted(sg.relations, key=lambda i: notes.numbers(i)[:1] or [0]):
         r = sg.relations[rid]
@@ -226,10 +232,10 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
                 f"({r.confidence.code}): "
                 + "; ".join(dict.fromkeys(source_words(n.source, n.citation.source)
                                           + (f", {n.source.url}" if n.source and n.source.url else "")
-                                          for n in notes.items if n.number in notes.numbers(rid))))
+                                          for n in notes.in_range(rid))))
         standalone_notes.append((f"[{notes.label(rid)}]", text))
     network_only = network_svg(sg, Frame(net_frame.title, net_frame.subtitle,
-                                         [f"Made with: {command}"], standalone_notes), labels)
+                                         [f"Made with: {command}"], standalone_notes), labels, laid)
     timeline_chart = timeline_only = None
     if tl is not None:
         tl_frame = Frame(f"{tl.entity.name}: timeline", [stamp],
@@ -250,6 +256,24 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
 
 
 # ------------------------------------------------------------------ HTML
+#: px of a chart per mm of paper when a chart gets a page of its own size (about 8 pt
+#: text for the charts' 12 px labels)
+PX_PER_MM = 3.6
+
+
+def _fitting_page(svg: str) -> str:
+    """``A4 landscape``, or a page size that holds a chart too big for it at a legible scale."""
+    import re
+
+    m = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    if not m:
+        return "A4 landscape"
+    w, h = float(m.group(1)) / PX_PER_MM + 24, float(m.group(2)) / PX_PER_MM + 50
+    if w <= 297 and h <= 210:
+        return "A4 landscape"
+    return f"{max(w, 297):.0f}mm {max(h, 210):.0f}mm"
+
+
 def _css_string(text: str) -> str:
     """A CSS string literal of any text: every character but letters, digits and spaces escaped."""
     return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):06x}"
@@ -270,6 +294,7 @@ def dossier_html(d: Dossier) -> str:
     from crimegraph.serialize import time_text
 
     head_left = f"{d.title} — {d.when}"
+    net_page = _fitting_page(d.network)
     head_right = f"dataset {d.fingerprint} · made {d.made.isoformat()}"
     out: list[str] = []
     w = out.append
@@ -296,7 +321,9 @@ ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-botto
 .q {{ font-style: italic; }} .url {{ word-break: break-all; }} .muted {{ color: #444; }}
 .pagebreak {{ break-before: page; }}
 @page wide {{ size: A4 landscape; margin: 16mm 12mm 14mm 12mm; }}
+@page net {{ size: {net_page}; margin: 16mm 12mm 14mm 12mm; }}
 section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
+section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
 @media print {{ body {{ max-width: none; }} }}
 @media screen {{ body {{ padding: 12px; }} section.wide {{ max-width: none; }} }}
 </style></head><body>""")
@@ -334,7 +361,7 @@ section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
                   f"{_e(r.confidence.code)}) — notes <b>{_e(d.notes.label(r.id))}</b></li>")
             w("</ol></li>")
         w("</ol>")
-    w("<section class=\"wide\"><h2>Network</h2><figure>" + d.network + "</figure></section>")
+    w(f"<section class=\"{'net' if net_page != 'A4 landscape' else 'wide'}\"><h2>Network</h2><figure>" + d.network + "</figure></section>")
     if d.timeline:
         w("<section class=\"wide\"><h2>Timeline</h2><figure>" + d.timeline + "</figure></section>")
     for s in d.sections:

@@ -41,6 +41,10 @@ GRAPH_ATTRS = {"overlap": "prism", "overlap_scaling": "-1", "sep": '"+8"', "esep
 
 #: above this many entities the layout is sfdp's (multilevel, faster) instead of neato's
 SFDP_FROM = 150
+#: above this many Graphviz nodes (entities and footnote numbers) lines are straight, not routed
+ROUTED_UP_TO = 220
+#: seconds a layout may take
+TIMEOUT = 20
 
 
 class LayoutUnavailable(CrimegraphError):
@@ -79,11 +83,13 @@ def _wrap(name: str, width: int = 22) -> list[str]:
     return lines or [name]
 
 
-def dot_source(sg: Subgraph, labels: Mapping[str, str], engine: str = "neato") -> str:
-    """The DOT text of a subgraph: node ids ``n0``…, every string from the data escaped."""
+def dot_source(sg: Subgraph, labels: Mapping[str, str], engine: str = "neato",
+               attrs: Optional[Mapping[str, str]] = None) -> str:
+    """The DOT text of a subgraph: node ids ``n0``…, every string from the data escaped;
+    ``attrs`` overrides :data:`GRAPH_ATTRS`."""
     ids = {eid: f"n{i}" for i, eid in enumerate(sorted(sg.entities))}
     focus = set(sg.focus)
-    attrs = ", ".join(f"{k}={v}" for k, v in GRAPH_ATTRS.items())
+    attrs = ", ".join(f"{k}={v}" for k, v in {**GRAPH_ATTRS, **(attrs or {})}.items())
     out = ["digraph G {",
            f'graph [{attrs}, fontname="{FONT}"];',
            f'node [fontname="{FONT}", fontsize=12, margin="0.10,0.05", penwidth=1];',
@@ -131,9 +137,9 @@ def layout_svg(dot: str, engine: str) -> str:
                                 "report need it (Debian: apt-get install graphviz, as "
                                 "scripts/install-system-deps.sh does)")
     try:
-        done = subprocess.run([exe, "-Tsvg"], input=dot.encode(), capture_output=True, timeout=120)
+        done = subprocess.run([exe, "-Tsvg"], input=dot.encode(), capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise LayoutUnavailable(f"Graphviz's {engine} took over 120 s; draw a smaller chart "
+        raise LayoutUnavailable(f"Graphviz's {engine} took over {TIMEOUT} s; draw a smaller chart "
                                 "(--depth 1, --cap, --types, --relations)") from None
     if done.returncode != 0:
         raise LayoutUnavailable(f"Graphviz's {engine} failed: "
@@ -223,14 +229,38 @@ def legend_svg(sg: Subgraph, x: float, y: float, width: float) -> tuple[str, flo
     return "\n".join(parts), cy - y
 
 
-def network_svg(sg: Subgraph, frame: Frame, labels: Mapping[str, str],
-                engine: Optional[str] = None) -> str:
-    """The chart as one standalone SVG: title, the laid-out graph, legend, notes and footer.
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out graph: its size in px, Graphviz's viewBox and SVG content."""
 
-    ``labels`` maps relation ids to the footnote numbers printed on their lines.
+    width: float
+    height: float
+    view: str
+    body: str
+
+
+def layout(sg: Subgraph, labels: Mapping[str, str], engine: Optional[str] = None) -> Layout:
+    """Lay a subgraph out with Graphviz (neato, or sfdp from :data:`SFDP_FROM` entities).
+
+    Up to :data:`ROUTED_UP_TO` Graphviz nodes (entities and footnote numbers) the lines
+    are routed around the nodes; above, that routing would take minutes, and the lines
+    are straight, drawn under the nodes so that they never hide a label.
     """
     engine = engine or ("sfdp" if len(sg.entities) >= SFDP_FROM else "neato")
-    gw, gh, view, body = _inner(layout_svg(dot_source(sg, labels, engine), engine))
+    nodes = len(sg.entities) + sum(1 for r in sg.relations if labels.get(r))
+    attrs = {} if nodes <= ROUTED_UP_TO else {"splines": "false"}
+    return Layout(*_inner(layout_svg(dot_source(sg, labels, engine, attrs), engine)))
+
+
+def network_svg(sg: Subgraph, frame: Frame, labels: Mapping[str, str],
+                laid: Optional[Layout] = None) -> str:
+    """The chart as one standalone SVG: title, the laid-out graph, legend, notes and footer.
+
+    ``labels`` maps relation ids to the footnote numbers printed on their lines;
+    ``laid``, a :func:`layout` of the same subgraph and labels, saves laying it out again.
+    """
+    laid = laid or layout(sg, labels)
+    gw, gh, view, body = laid.width, laid.height, laid.view, laid.body
     margin = 16
     width = max(gw, 640.0) + 2 * margin
     parts: list[str] = []
