@@ -222,18 +222,27 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
                        "the dossier's relations table."])
     laid = layout(sg, labels)
     network = network_svg(sg, net_frame, labels, laid)
-    standalone_notes = []
-    for rid in sorted(sg.relations, key=lambda i: notes.numbers(i)[:1] or [0]):
-        r = sg.relations[rid]
-        if not notes.label(rid):
-            continue
-        arrow = f"—{r.decl.label}—" if r.symmetric else f"—{r.decl.label}→"
-        text = (f"{names.get(r.subject, r.subject)} {arrow} {names.get(r.object, r.object)} "
-                f"({r.confidence.code}): "
-                + "; ".join(dict.fromkeys(source_words(n.source, n.citation.source)
-                                          + (f", {n.source.url}" if n.source and n.source.url else "")
-                                          for n in notes.in_range(rid))))
-        standalone_notes.append((f"[{notes.label(rid)}]", text))
+    def note_lines(keys) -> list[tuple[str, str]]:
+        """``[12–14]`` and the sources of each item (its notes), for a standalone chart."""
+        out = []
+        for key in sorted(dict.fromkeys(keys), key=lambda i: notes.numbers(i)[:1] or [0]):
+            if not notes.label(key):
+                continue
+            r = sg.relations.get(key) or next((e.relation for e in (tl.entries if tl else ())
+                                               if e.relation is not None and e.relation.id == key), None)
+            if r is not None:
+                arrow = f"—{r.decl.label}—" if r.symmetric else f"—{r.decl.label}→"
+                what = (f"{names.get(r.subject, r.subject)} {arrow} {names.get(r.object, r.object)} "
+                        f"({r.confidence.code})")
+            else:
+                what = names.get(key, key)
+            out.append((f"[{notes.label(key)}]", what + ": " + "; ".join(dict.fromkeys(
+                source_words(n.source, n.citation.source)
+                + (f", {n.source.url}" if n.source and n.source.url else "")
+                for n in notes.in_range(key)))))
+        return out
+
+    standalone_notes = note_lines(sg.relations)
     network_only = network_svg(sg, Frame(net_frame.title, net_frame.subtitle,
                                          [f"Made with: {command}"], standalone_notes), labels, laid)
     timeline_chart = timeline_only = None
@@ -243,7 +252,9 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
                           "the dossier's relations table."])
         own = notes.label(tl.entity.id) or notes.add(tl.entity.id, tl.entity.citations)
         timeline_chart = timeline_svg(tl, tl_frame, labels, own)
-        timeline_only = timeline_chart
+        keys = [tl.entity.id, *(e.relation.id for e in tl.entries if e.relation is not None)]
+        timeline_only = timeline_svg(tl, Frame(tl_frame.title, tl_frame.subtitle, [f"Made with: {command}"],
+                                               note_lines(keys)), labels, own)
     used = list(dict.fromkeys(n.citation.source for n in notes.items))
     sources = sorted(((sid, lookup(sid)) for sid in used),
                      key=lambda p: (source_words(p[1], p[0]).casefold(), p[0]))

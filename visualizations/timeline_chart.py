@@ -67,7 +67,9 @@ def _relation_words(t: Timeline, e: Entry) -> str:
     names = t.names
     if r.subject == t.entity.id:
         return f"{r.decl.label} {names.get(r.object, r.object)}"
-    return f"{names.get(r.subject, r.subject)} {r.decl.label}"
+    # seen from the entity of the timeline: "has faction Dinastía Alayón"
+    label = r.decl.label if r.decl.symmetric else r.decl.inverse_label
+    return f"{label} {names.get(r.subject, r.subject)}"
 
 
 def lanes_of(t: Timeline, notes: Mapping[str, str], own_notes: str = "") -> tuple[list[Lane], int]:
@@ -219,6 +221,16 @@ def timeline_svg(t: Timeline, frame: Frame, notes: Mapping[str, str], own_notes:
         y += 14
         parts.append(_text(margin, y, f"{undated} relation{'s' if undated != 1 else ''} that no dated "
                            "source reports: not on the axis (listed in the relations table).", 10.5))
+    if frame.notes:
+        y += 22
+        parts.append(_text(margin, y, "Notes (the numbers in brackets):", 11, "bold"))
+        for label, text in frame.notes:
+            for k, line in enumerate(_wrap_px(text, width - 2 * margin - 60, 10.5)):
+                y += 14
+                if k == 0:
+                    parts.append(_text(margin, y, label, 10.5, "bold"))
+                parts.append(_text(margin + 56, y, line, 10.5))
+        y += 6
     for line in frame.footer:
         for piece in _wrap_px(line, width - 2 * margin, 10):
             y += 15
@@ -252,4 +264,6 @@ def _mark_svg(m: Mark, xs: float, xe: float, row: int, lx: float, anchor: str, b
                  f'{xs - 5:.1f},{cy:.1f}" fill="#ffffff" stroke="#555555" stroke-width="1.3"/>')
     if bare:
         return shape
-    return shape + _text(lx, cy + 4, m.label, FONT_SIZE, anchor=anchor)
+    # a white halo keeps the label readable over the grid lines
+    return shape + _text(lx, cy + 4, m.label, FONT_SIZE, anchor=anchor).replace(
+        "<text ", '<text stroke="#ffffff" stroke-width="3" paint-order="stroke" stroke-linejoin="round" ', 1)
