@@ -166,6 +166,11 @@ def test_charts_are_deterministic(tmp_path):
     assert "year only (drawn over the whole year)" in texts
     assert "undated: by first report" in texts
     assert any(x.startswith("Capture of Abimael Guzmán [") for x in texts)
+    # every bracketed number on the standalone timeline is explained under it, with its sources
+    used = {m for x in texts for m in re.findall(r"\[(\d+(?:–\d+)?)\]$", x) if not re.fullmatch(r"\[.*\]", x)}
+    listed = {x.strip("[]") for x in texts if re.fullmatch(r"\[\d+(–\d+)?\]", x)}
+    assert used and used <= listed
+    assert "Notes (the numbers in brackets):" in texts
 
 
 def test_png_chart(tmp_path):
@@ -200,6 +205,7 @@ def test_hostile_names_are_text_in_html_and_svg(tmp_path):
 @pytest.mark.parametrize("args, words", [
     (["-o", "no/such/folder/x.pdf"], ["--output", "does not exist", "--mkdir"]),
     (["-o", "x.docx"], ["--output", ".pdf, .html, .svg or .png"]),
+    (["-o", "/proc/x.pdf"], ["--output /proc/x.pdf", "cannot write in /proc"]),
     (["-o", "."], ["--output", "is a folder"]),
     (["--timeline", "-o", "x.pdf"], ["--timeline", ".svg or .png"]),
     (["--as-of", "2019-13", "-o", "x.html"], ["--as-of"]),
