@@ -336,7 +336,8 @@ ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-botto
 section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
 section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
 @media print {{ body {{ max-width: none; }} }}
-@media screen {{ body {{ padding: 12px; }} section.wide {{ max-width: none; }} }}
+@media screen {{ body {{ padding: 12px; }} section.wide, section.net {{ width: 96vw; margin-left: calc(50% - 48vw); }}
+  section.wide figure svg, section.net figure svg {{ max-height: 92vh; }} }}
 </style></head><body>""")
     w(f"<header><h1>{_e(d.title)}</h1>")
     w(f"<div class=\"stamp\">{_e(d.stamp())}</div></header>")
@@ -360,7 +361,8 @@ section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
         if label:
             w(f"<p class=\"muted\">Sources of this entity: notes {_e(label)}.</p>")
     if d.subtitle or d.selection_notes:
-        w("<p class=\"muted\">" + _e(" · ".join([d.subtitle, *d.selection_notes]).strip(" ·")) + "</p>")
+        w("<p class=\"muted\">Network chart: " + _e(" · ".join([d.subtitle, *d.selection_notes]).strip(" ·"))
+          + "</p>")
     if d.paths:
         w(f"<h2>Paths ({len(d.paths)})</h2><ol>")
         for chain, conf, rels in d.paths:

@@ -39,6 +39,9 @@ from .print_style import DASHARRAY, FONT, FONT_STACK, GROUPS, LINE_STYLES, entit
 GRAPH_ATTRS = {"overlap": "prism", "overlap_scaling": "-1", "sep": '"+8"', "esep": '"+4"',
                "splines": "true", "start": "1", "outputorder": "edgesfirst", "pad": "0.2"}
 
+#: px size of the legend's text (the graph's labels are 12 pt, 16 px)
+LEGEND_SIZE = 13
+
 #: above this many entities the layout is sfdp's (multilevel, faster) instead of neato's
 SFDP_FROM = 150
 #: above this many Graphviz nodes (entities and footnote numbers) lines are straight, not routed
@@ -183,21 +186,21 @@ def legend_svg(sg: Subgraph, x: float, y: float, width: float) -> tuple[str, flo
                if any(RELATION_TYPES[r.type].nature == n.name for r in sg.relations.values())]
     styles = [s for s, _ in LINE_STYLES if any(line_style(r.confidence) == s for r in sg.relations.values())]
     parts: list[str] = []
-    row_h = 20
+    row_h = 22
     cy = y
 
     def flow(items: list[tuple[str, str]], heading: str) -> None:
         """Lay out (swatch svg with its origin at 0,0, label) pairs in rows that fit ``width``."""
         nonlocal cy
-        parts.append(_text(x, cy + 13, heading, 11, "bold"))
-        cx = x + text_width(heading, 11) + 10
+        parts.append(_text(x, cy + 14, heading, LEGEND_SIZE, "bold"))
+        cx = x + text_width(heading, LEGEND_SIZE) + 10
         for swatch, label in items:
-            w = 30 + text_width(label, 11) + 16
+            w = 30 + text_width(label, LEGEND_SIZE) + 16
             if cx + w > x + width and cx > x + 120:
                 cy += row_h
                 cx = x + 20
             parts.append(f'<g transform="translate({cx:.1f},{cy + 4:.1f})">{swatch}</g>')
-            parts.append(_text(cx + 30, cy + 13, label, 11))
+            parts.append(_text(cx + 30, cy + 14, label, LEGEND_SIZE))
             cx += w
         cy += row_h + 4
 
