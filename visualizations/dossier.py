@@ -330,7 +330,9 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
 th {{ background: #eee; }} .n {{ white-space: nowrap; font-weight: bold; }}
 ol.notes {{ font-size: 8.4pt; padding-left: 26pt; }} ol.notes li {{ margin-bottom: 2pt; break-inside: avoid; }}
 .q {{ font-style: italic; }} .url {{ word-break: break-all; }} .muted {{ color: #444; }}
-.pagebreak {{ break-before: page; }}
+.pagebreak {{ break-before: page; }} .nowrap {{ white-space: nowrap; }}
+table.sources col.s {{ width: 27%; }} table.sources col.p {{ width: 15%; }} table.sources col.u {{ width: 36%; }}
+section.howto {{ break-inside: avoid; }}
 @page wide {{ size: A4 landscape; margin: 16mm 12mm 14mm 12mm; }}
 @page net {{ size: {net_page}; margin: 16mm 12mm 14mm 12mm; }}
 section.wide {{ page: wide; }} section.wide figure svg {{ max-height: 160mm; }}
@@ -408,7 +410,8 @@ section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
             bits.append(f"reliability {_e(s.reliability)}: {_e(RELIABILITY[s.reliability])}")
         w(f"<li value=\"{n.number}\">" + " — ".join(bits) + "</li>")
     w("</ol>")
-    w(f"<h2>Sources ({len(d.sources)})</h2><table><thead><tr><th>source</th><th>publisher</th>"
+    w(f"<h2>Sources ({len(d.sources)})</h2><table class=\"sources\"><colgroup><col class=\"s\"><col class=\"p\">"
+      "<col><col class=\"u\"><col><col></colgroup><thead><tr><th>source</th><th>publisher</th>"
       "<th>date</th><th>URL</th><th>reliability</th><th>notes</th></tr></thead><tbody>")
     for sid, s in d.sources:
         nums = [str(n.number) for n in d.notes.items if n.citation.source == sid]
@@ -416,10 +419,10 @@ section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
             w(f"<tr><td>{_e(sid)}</td><td colspan=\"4\">not in the dataset</td><td>{_e(', '.join(nums))}</td></tr>")
             continue
         w(f"<tr><td>{_e(s.title)}<br><span class=\"muted\">{_e(s.id)}</span></td><td>{_e(s.publisher or '')}</td>"
-          f"<td>{_e(s.date or 'undated')}</td><td class=\"url\">{_e(s.url or '—')}</td>"
+          f"<td class=\"nowrap\">{_e(s.date or 'undated')}</td><td class=\"url\">{_e(s.url or '—')}</td>"
           f"<td>{_e(s.reliability)}: {_e(RELIABILITY[s.reliability])}</td><td>{_e(', '.join(nums))}</td></tr>")
     w("</tbody></table>")
-    w("<h2>How to read this dossier</h2>")
+    w("<section class=\"howto\"><h2>How to read this dossier</h2>")
     w("<p>Each relation carries an Admiralty grade: a letter for how reliable its source is, a "
       "figure for how credible the information is. On the charts the line style shows the "
       "credibility (solid: 1–2, dashed: 3, dotted: 4–6).</p>")
@@ -432,6 +435,6 @@ section.net {{ page: net; }} section.net figure svg {{ max-height: none; }}
       "sources that report it (“undated; reported 2014–2023”), which say when it was known, not "
       "when it began. With an as-of date the dossier shows what was valid or already reported "
       "on that day and lists what the day leaves out. “dataset” is a hash of the whole dataset's "
-      "content: two dossiers with the same one were made from the same data.</p>")
+      "content: two dossiers with the same one were made from the same data.</p></section>")
     w("</body></html>\n")
     return "\n".join(out)
