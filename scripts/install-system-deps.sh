@@ -7,6 +7,8 @@
 #   - chromium (/usr/bin/chromium) + fonts: headless browser for the UI tests (Playwright
 #     drives Debian's chromium via executable_path; `playwright install` is never needed)
 #   - java 17+ and mvn: build/run the in-process Neo4j test server (scripts/neo4j-server.sh)
+#   - graphviz (dot, sfdp): the layout of `crimegraph report`'s static network charts
+#   - poppler-utils (pdftotext, pdftoppm): the report tests read and render the dossier PDFs
 #
 # Needs root (or passwordless sudo) only when something is missing.
 set -euo pipefail
@@ -28,6 +30,13 @@ for font in fonts-dejavu-core fonts-liberation; do
     fi
 done
 
+if ! command -v dot >/dev/null 2>&1 || ! command -v sfdp >/dev/null 2>&1; then
+    missing+=(graphviz)
+fi
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    missing+=(poppler-utils)
+fi
+
 java_ok=0
 if command -v java >/dev/null 2>&1; then
     major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
@@ -44,7 +53,7 @@ if ! command -v mvn >/dev/null 2>&1; then
 fi
 
 if (( ${#missing[@]} == 0 )); then
-    log "all present: chromium ($(command -v chromium)), fonts, java, mvn"
+    log "all present: chromium ($(command -v chromium)), fonts, graphviz, poppler-utils, java, mvn"
     exit 0
 fi
 
@@ -66,4 +75,6 @@ fi
 command -v chromium >/dev/null 2>&1 || { log "chromium still missing after install"; exit 1; }
 command -v java >/dev/null 2>&1 || { log "java still missing after install"; exit 1; }
 command -v mvn >/dev/null 2>&1 || { log "mvn still missing after install"; exit 1; }
+command -v dot >/dev/null 2>&1 || { log "graphviz (dot) still missing after install"; exit 1; }
+command -v pdftotext >/dev/null 2>&1 || { log "poppler-utils (pdftotext) still missing after install"; exit 1; }
 log "done: $(chromium --version 2>/dev/null || echo chromium)"

@@ -181,3 +181,25 @@ def _cell(v: Any, guard) -> Any:
 
 def debug() -> bool:
     return bool(os.environ.get("CRIMEGRAPH_DEBUG"))
+
+
+def command_line(argv: list[str], name: str) -> str:
+    """The command that made a page (``crimegraph map …``), printed on it; local paths
+    (``--output``, ``--seeds``) left out, so that no path of the machine lands in the file."""
+    import shlex
+
+    out: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+            continue
+        if a in ("-o", "--output", "--seeds"):
+            skip = True
+            continue
+        if a.startswith(("--output=", "--seeds=")):
+            continue
+        out.append(a)
+    if not out or out[0] != name:
+        out.insert(0, name)
+    return "crimegraph " + " ".join(shlex.quote(a) for a in out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, console, err_console, open_cli_store
+from .common import (AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, command_line, console, err_console,
+                     open_cli_store)
 from .main import app
 
 REFINE_HINT = ("map a part of it: --ego ID --depth 1, --place ID, --economy ID or --path A B; "
@@ -142,7 +142,7 @@ def map_command(
                          natures=parse_natures(natures, ties), avoid=avoid or (), similar=similar,
                          through_hubs=through_hubs)
         print_resolutions(named)
-        command = _command_line(sys.argv[1:])
+        command = command_line(sys.argv[1:], "map")
         notes = [*sel.notes, f"Made with: {command}"]
         if geo:
             from crimegraph.visualizations.geo import render_geo
@@ -166,25 +166,6 @@ def map_command(
     err_console.print(f"wrote {escape(str(target))}: {result.nodes:,} {what[0]}, "
                       f"{result.edges:,} {what[1]}, {size / 1e6:.1f} MB, {how} ({elapsed:.1f} s)")
     console.print(str(target), markup=False, highlight=False)
-
-
-def _command_line(argv: list[str]) -> str:
-    """The command that made the map, for the page; local paths (output, seeds) left out."""
-    out: list[str] = []
-    skip = False
-    for a in argv:
-        if skip:
-            skip = False
-            continue
-        if a in ("-o", "--output", "--seeds"):
-            skip = True
-            continue
-        if a.startswith(("--output=", "--seeds=")):
-            continue
-        out.append(a)
-    if not out or out[0] != "map":
-        out.insert(0, "map")
-    return "crimegraph " + " ".join(shlex.quote(a) for a in out)
 
 
 def _limit(value: Optional[int], default: int) -> Optional[int]:

@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["crimegraph.visualizations", "crimegraph.visualizations.layout",
            "crimegraph.visualizations.measures", "crimegraph.visualizations.render",
-           "crimegraph.visualizations.select"]
+           "crimegraph.visualizations.select", "crimegraph.visualizations.print_style"]
 
 
 @pytest.mark.parametrize("name", MODULES)
