@@ -125,7 +125,7 @@ class Dossier:
     timeline: Optional[str]  # SVG
     left_out: list[str]
     selection_notes: list[str]
-    #: with a path: each path as (chain, "confidence 0.62, weakest step B2", its relations)
+    #: with a path: each path as (chain, "what it means; weak (score 0.008), weakest step B2", its relations)
     paths: list[tuple[str, str, list[Relation]]] = field(default_factory=list)
     network_only: Optional[str] = None  # the network chart with its notes listed (standalone SVG)
     timeline_only: Optional[str] = None
@@ -184,7 +184,8 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
                             types=relation_types)
         for p in found.paths:
             found_paths.append((" → ".join(e.name for e in p.entities),
-                                f"confidence {p.confidence:.2f}, weakest step {p.weakest}",
+                                f"{p.sentence}; {p.strength} (score {p.score:.3f}), weakest step "
+                                f"{p.weakest}",
                                 [st.relation for st in p.steps]))
     if view is not None:
         names.update(view.names)
