@@ -46,6 +46,23 @@ schema_app = typer.Typer(help="Write artefacts generated from the schema.", no_a
 app.add_typer(schema_app, name="schema")
 
 
+@app.callback()
+def _global(no_cache: bool = typer.Option(
+        False, "--no-cache", envvar="CRIMEGRAPH_NO_CACHE", show_envvar=True,
+        help="Read and validate the seed YAML, neither using nor writing the compiled cache of a "
+             "validated seed folder (see `crimegraph cache info`).")) -> None:
+    """A sourced knowledge graph of criminal actors, the places they control and the illicit
+    economies they run. Every relation carries its period, confidence and sources.
+
+    The first command on a seed folder validates it and keeps the validated dataset in a
+    cache (`crimegraph cache info`); later commands read that until a seed file changes.
+    """
+    import os
+
+    if no_cache:
+        os.environ["CRIMEGRAPH_NO_CACHE"] = "1"
+
+
 # ---------------------------------------------------------------- validate
 @app.command()
 def validate(
@@ -61,7 +78,7 @@ def validate(
     from crimegraph.schema.loader import read_seeds
 
     target = path or seeds
-    read = read_seeds(target, strict=strict)
+    read = read_seeds(target, strict=strict, cache="refresh")  # always validates; refreshes the cache
     dataset, issues = read
     found = [w.as_dict() for w in read.warnings]
     if fmt is not Format.json:
