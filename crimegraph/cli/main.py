@@ -36,7 +36,9 @@ from .common import (
 app = typer.Typer(
     name="crimegraph",
     help="A sourced knowledge graph of criminal actors, the places they control and the illicit "
-         "economies they run. Every relation carries its period, confidence and sources.",
+         "economies they run. Every relation carries its period, confidence and sources. "
+         "The first command on a seed folder validates it and keeps the validated dataset in a cache "
+         "(crimegraph cache info); later commands read that until a seed file changes.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -51,12 +53,7 @@ def _global(no_cache: bool = typer.Option(
         False, "--no-cache", envvar="CRIMEGRAPH_NO_CACHE", show_envvar=True,
         help="Read and validate the seed YAML, neither using nor writing the compiled cache of a "
              "validated seed folder (see `crimegraph cache info`).")) -> None:
-    """A sourced knowledge graph of criminal actors, the places they control and the illicit
-    economies they run. Every relation carries its period, confidence and sources.
-
-    The first command on a seed folder validates it and keeps the validated dataset in a
-    cache (`crimegraph cache info`); later commands read that until a seed file changes.
-    """
+    """Global options (the help text is the app's)."""
     import os
 
     if no_cache:
