@@ -11,7 +11,8 @@ instead of parsing YAML.
   folder's absolute path and the working directory, which the warnings' paths are
   relative to), so a folder that changes replaces its own entry.
 * Never stale: the file's header holds a key, a hash of the crimegraph version,
-  :data:`FORMAT`, the Python and pydantic versions, and the path and *content*
+  :data:`FORMAT`, the Python and pydantic versions, the source of this package (the
+  schema's models and checks), and the path and *content*
   (not the modification time) of every seed file, and of every file skipped; a
   changed, added or removed file gives another key, and the entry is rebuilt.
 * Never an error: a missing, truncated, corrupt (the payload's hash is checked
@@ -57,11 +58,19 @@ def enabled() -> bool:
 
 
 def _versions() -> bytes:
+    """What besides the seed files decides the dataset: the versions, and the schema's own code
+    (so that a changed model or check in a working copy, at the same version number, is seen)."""
     import pydantic
 
     from crimegraph import __version__
 
-    return f"{__version__}\0{FORMAT}\0{sys.version}\0{pydantic.VERSION}\0".encode()
+    h = hashlib.blake2b(digest_size=32)
+    for src in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        try:
+            h.update(src.name.encode() + b"\0" + src.read_bytes())
+        except OSError:
+            h.update(src.name.encode() + b"\0?")
+    return f"{__version__}\0{FORMAT}\0{sys.version}\0{pydantic.VERSION}\0".encode() + h.digest()
 
 
 def entry_path(root: Path) -> Path:

@@ -123,6 +123,19 @@ def test_version_is_part_of_the_key(seeds, monkeypatch, tmp_path):
 
     monkeypatch.setattr(crimegraph, "__version__", "0.0.0-other")
     assert cache.content_key(files, []) != key
+    monkeypatch.undo()
+    assert cache.content_key(files, []) == key
+    # a changed file of the schema's code, at the same version number, is another key
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def edited(self):
+        data = real(self)
+        return data + b"\n# edited" if self.name == "models.py" and self.parent.name == "schema" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert cache.content_key(files, []) != key
 
 
 def test_invalid_seed_gives_the_same_located_error_with_a_cache_present(cli, seeds, env):
