@@ -15,8 +15,8 @@ instead of parsing YAML.
   schema's models and checks), and the path and *content*
   (not the modification time) of every seed file, and of every file skipped; a
   changed, added or removed file gives another key, and the entry is rebuilt.
-* Never an error: a missing, truncated, corrupt (the payload's hash is checked
-  before it is read) or older-format entry is ignored and rebuilt; a cache folder
+* Never an error: a missing, truncated, corrupt (the payload's hash, at the end of
+  the file, is checked before it is read) or older-format entry is ignored and rebuilt; a cache folder
   that cannot be written only means the next command validates again.
 * Whole or not at all: written through :mod:`crimegraph.atomic`.
 * The payload is a pickle (chosen by measurement: README "Validate once"); it
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Optional
 
 #: the layout of a cache file; raise it when the payload changes meaning
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"crimegraph-seed-cache\n"
 _SUFFIX = ".pickle"
 
@@ -107,8 +107,8 @@ def load(path: Path, key: bytes):
         return None
     if raw[head:head + 32] != key:
         return None
-    payload = memoryview(raw)[head + 64:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != raw[head + 32:head + 64]:
+    payload = memoryview(raw)[head + 32:-32]
+    if hashlib.blake2b(payload, digest_size=32).digest() != raw[-32:]:
         return None  # truncated or damaged
     from .compact import no_gc
 
@@ -126,13 +126,23 @@ def load(path: Path, key: bytes):
 
 def store(path: Path, key: bytes, read) -> None:
     """Write a valid read to the cache; a cache that cannot be written is left as it is."""
-    from crimegraph.atomic import write_bytes
+    from crimegraph.atomic import atomic_file
 
-    payload = pickle.dumps((read.dataset, list(read.warnings), list(read.quality)),
-                           protocol=pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.blake2b(payload, digest_size=32).digest()
+    class _Hashing:  # the pickle streams to the file (never whole in memory), hashed on the way
+        def __init__(self, fh):
+            self.fh, self.h = fh, hashlib.blake2b(digest_size=32)
+
+        def write(self, b):
+            self.h.update(b)
+            return self.fh.write(b)
+
     try:
-        write_bytes(path, MAGIC + key + digest + payload, mkdir=True)
+        with atomic_file(path, "wb", mkdir=True) as fh:
+            fh.write(MAGIC + key)
+            out = _Hashing(fh)
+            pickle.dump((read.dataset, list(read.warnings), list(read.quality)), out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(out.h.digest())  # last: a file cut short fails the check
     except Exception:  # a read-only or full disk: the next command validates again
         pass
 

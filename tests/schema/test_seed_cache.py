@@ -86,7 +86,8 @@ def test_corrupt_cache_file_is_ignored_and_rebuilt(cli, seeds, env, damage):
     elif damage == "garbage":
         entry.write_bytes(b"not a cache at all" * 10)
     elif damage == "flip":
-        entry.write_bytes(raw[:-10] + bytes(b ^ 0xFF for b in raw[-10:]))
+        mid = len(raw) // 2
+        entry.write_bytes(raw[:mid] + bytes(b ^ 0xFF for b in raw[mid:mid + 10]) + raw[mid + 10:])
     elif damage == "empty":
         entry.write_bytes(b"")
     else:  # the right header and hash, a payload this version cannot read
@@ -96,7 +97,7 @@ def test_corrupt_cache_file_is_ignored_and_rebuilt(cli, seeds, env, damage):
 
         head = len(cache.MAGIC)
         payload = b"\x80\x05not a pickle."
-        entry.write_bytes(raw[:head + 32] + hashlib.blake2b(payload, digest_size=32).digest() + payload)
+        entry.write_bytes(raw[:head + 32] + payload + hashlib.blake2b(payload, digest_size=32).digest())
     warm, err = _stats(cli, seeds, env)
     assert warm == cold
     assert "error" not in err
