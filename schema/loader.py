@@ -519,6 +519,7 @@ def read_seeds(
     progress: Optional[Callable[[int, int], None]] = None,
     strict: bool = False,
     locations: Optional[dict] = None,
+    cache: str = "use",
 ) -> SeedsRead:
     """Read and check a seed folder. Returns ``(dataset, [])`` or ``(None, issues)``
     (a :class:`SeedsRead`, whose ``warnings`` list what was fixed or skipped, and the
@@ -528,10 +529,36 @@ def read_seeds(
     ``locations``, a dict, is filled with where each item was read:
     ``{"sources" | "entities" | "relations": {id: Located}}`` (``Located.where`` is
     its ``file:line``); ``crimegraph diff`` reads it.
+
+    ``cache`` (:mod:`crimegraph.schema.cache`): ``"use"`` answers a folder read before,
+    whose files have not changed, from its compiled form, and writes that form after a
+    valid read; ``"refresh"`` always validates and writes it; ``"off"`` neither reads
+    nor writes it. ``$CRIMEGRAPH_NO_CACHE`` (the CLI's ``--no-cache``) turns it off. A
+    strict read never uses it, nor one that asks for ``locations``.
     """
+    from . import cache as seed_cache
+
     root = Path(path) if path is not None else default_seeds()
     skipped: list[tuple[Path, str]] = []
     files = seed_files(root, skipped)
+    key = entry = None
+    if files and not strict and cache != "off" and seed_cache.enabled():
+        key = seed_cache.content_key(files, skipped)
+        if key is not None:
+            entry = seed_cache.entry_path(root)
+            if cache == "use" and locations is None:  # the cache keeps no locations: read them
+                hit = seed_cache.load(entry, key)
+                if hit is not None:
+                    settle()
+                    return hit
+    read = _read_files(root, files, skipped, progress, strict, locations)
+    if entry is not None and read.dataset is not None:
+        seed_cache.store(entry, key, read)
+    return read
+
+
+def _read_files(root: Path, files: list[Path], skipped: list[tuple[Path, str]], progress,
+                strict: bool, locations: Optional[dict] = None) -> SeedsRead:
     issues: list[Issue] = []
     found: list[Issue] = [Issue(_display_link(p), 1, 1, f"skipped: {why}") for p, why in skipped]
     if not files:

@@ -16,6 +16,20 @@ from tests.paths import DATA, PERU, ROOT
 pytest_plugins = ["tests.neo4j_fixture"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _seed_cache_dir(tmp_path_factory):
+    """The cache of validated seed folders (crimegraph.schema.cache) in a temporary folder,
+    never the user's own: for the tests in this process and every CLI they run."""
+    folder = tmp_path_factory.mktemp("seed-cache")
+    old = os.environ.get("CRIMEGRAPH_CACHE_DIR")
+    os.environ["CRIMEGRAPH_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("CRIMEGRAPH_CACHE_DIR", None)
+    else:
+        os.environ["CRIMEGRAPH_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def peru_dataset():
     from crimegraph.schema.loader import load_dataset
@@ -56,6 +70,7 @@ def cli():
     def run(*args: str, env: dict | None = None, cwd: Path | None = None, check_rc: int | None = None,
             input: str | None = None):
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+        full_env["CRIMEGRAPH_CACHE_DIR"] = os.environ["CRIMEGRAPH_CACHE_DIR"]  # see _seed_cache_dir
         full_env.update(env or {})
         proc = subprocess.run([*base, *map(str, args)], capture_output=True, text=True,
                               env=full_env, cwd=cwd or ROOT, timeout=300, input=input)

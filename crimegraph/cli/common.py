@@ -64,7 +64,7 @@ SeedsOpt = typer.Option(
 )
 StoreOpt = typer.Option(
     "memory", "--store", envvar="CRIMEGRAPH_STORE", show_envvar=True,
-    help="Backend: memory (embedded, loads --seeds on each run), neo4j ($NEO4J_URI, or neo4j:URI) "
+    help="Backend: memory (embedded, loads --seeds on each run, from the seed cache once validated), neo4j ($NEO4J_URI, or neo4j:URI) "
          "or rdf (Oxigraph: rdf:PATH or $CRIMEGRAPH_RDF_PATH for a persistent folder, else in memory).",
 )
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output: table (for people), json or csv.")

@@ -36,7 +36,9 @@ from .common import (
 app = typer.Typer(
     name="crimegraph",
     help="A sourced knowledge graph of criminal actors, the places they control and the illicit "
-         "economies they run. Every relation carries its period, confidence and sources.",
+         "economies they run. Every relation carries its period, confidence and sources. "
+         "The first command on a seed folder validates it and keeps the validated dataset in a cache "
+         "(crimegraph cache info); later commands read that until a seed file changes.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -44,6 +46,18 @@ app = typer.Typer(
 )
 schema_app = typer.Typer(help="Write artefacts generated from the schema.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+
+
+@app.callback()
+def _global(no_cache: bool = typer.Option(
+        False, "--no-cache", envvar="CRIMEGRAPH_NO_CACHE", show_envvar=True,
+        help="Read and validate the seed YAML, neither using nor writing the compiled cache of a "
+             "validated seed folder (see `crimegraph cache info`).")) -> None:
+    """Global options (the help text is the app's)."""
+    import os
+
+    if no_cache:
+        os.environ["CRIMEGRAPH_NO_CACHE"] = "1"
 
 
 # ---------------------------------------------------------------- validate
@@ -66,7 +80,7 @@ def validate(
     from crimegraph.schema.loader import read_seeds
 
     target = path or seeds
-    read = read_seeds(target, strict=strict)
+    read = read_seeds(target, strict=strict, cache="refresh")  # always validates; refreshes the cache
     dataset, issues = read
     found = [w.as_dict() for w in read.warnings]
     if fmt is not Format.json:

@@ -1,0 +1,167 @@
+"""Validate once: a compiled form of a validated seed folder, reused until a seed file changes.
+
+The first command on a seed folder reads and validates its YAML
+(:func:`crimegraph.schema.loader.read_seeds`) and writes the validated
+:class:`~crimegraph.schema.dataset.Dataset`, with the warnings the read gave, to
+one file of the cache folder; later commands on the same folder open that file
+instead of parsing YAML.
+
+* Where: ``$CRIMEGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/crimegraph``, else
+  ``~/.cache/crimegraph``. One file per seed folder (named by a hash of the
+  folder's absolute path and the working directory, which the warnings' paths are
+  relative to), so a folder that changes replaces its own entry.
+* Never stale: the file's header holds a key, a hash of the crimegraph version,
+  :data:`FORMAT`, the Python and pydantic versions, the source of this package (the
+  schema's models and checks), and the path and *content*
+  (not the modification time) of every seed file, and of every file skipped; a
+  changed, added or removed file gives another key, and the entry is rebuilt.
+* Never an error: a missing, truncated, corrupt (the payload's hash, at the end of
+  the file, is checked before it is read) or older-format entry is ignored and rebuilt; a cache folder
+  that cannot be written only means the next command validates again.
+* Whole or not at all: written through :mod:`crimegraph.atomic`.
+* The payload is a pickle (chosen by measurement: README "Validate once"); it
+  keeps the sharing of equal values between models (:mod:`crimegraph.schema.compact`)
+  that JSON would lose. The cache folder is the user's own, like Python's
+  ``__pycache__``.
+
+``--no-cache`` (the CLI's global option; ``CRIMEGRAPH_NO_CACHE=1``) reads the
+YAML and leaves the cache alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Optional
+
+#: the layout of a cache file; raise it when the payload changes meaning
+FORMAT = 2
+MAGIC = b"crimegraph-seed-cache\n"
+_SUFFIX = ".pickle"
+
+
+def cache_dir() -> Path:
+    """The cache folder: ``$CRIMEGRAPH_CACHE_DIR``, ``$XDG_CACHE_HOME/crimegraph`` or ``~/.cache/crimegraph``."""
+    given = os.environ.get("CRIMEGRAPH_CACHE_DIR")
+    if given:
+        return Path(given)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "crimegraph"
+
+
+def enabled() -> bool:
+    return os.environ.get("CRIMEGRAPH_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+
+
+def _versions() -> bytes:
+    """What besides the seed files decides the dataset: the versions, and the schema's own code
+    (so that a changed model or check in a working copy, at the same version number, is seen)."""
+    import pydantic
+
+    from crimegraph import __version__
+
+    h = hashlib.blake2b(digest_size=32)
+    for src in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        try:
+            h.update(src.name.encode() + b"\0" + src.read_bytes())
+        except OSError:
+            h.update(src.name.encode() + b"\0?")
+    return f"{__version__}\0{FORMAT}\0{sys.version}\0{pydantic.VERSION}\0".encode() + h.digest()
+
+
+def entry_path(root: Path) -> Path:
+    """The cache file of a seed folder (whatever its content)."""
+    ident = f"{os.path.abspath(root)}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
+    return cache_dir() / (hashlib.sha256(ident).hexdigest()[:32] + _SUFFIX)
+
+
+def content_key(files: list[Path], skipped: list[tuple[Path, str]]) -> Optional[bytes]:
+    """A hash of what the seed files say: their paths and bytes (None when one cannot be read)."""
+    h = hashlib.blake2b(_versions(), digest_size=32)
+    for f in files:
+        name = os.fsencode(os.path.abspath(f))
+        try:
+            data = Path(f).read_bytes()
+        except OSError:
+            return None  # the loader reports it; nothing to cache
+        h.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little"))
+        h.update(data)
+    for p, why in skipped:
+        h.update(b"\1" + os.fsencode(os.path.abspath(p)) + b"\0" + why.encode())
+    return h.digest()
+
+
+def load(path: Path, key: bytes):
+    """The cached ``SeedsRead`` for ``key``, or None (missing, another key, corrupt: never an error)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    head = len(MAGIC)
+    if not raw.startswith(MAGIC) or len(raw) < head + 64:
+        return None
+    if raw[head:head + 32] != key:
+        return None
+    payload = memoryview(raw)[head + 32:-32]
+    if hashlib.blake2b(payload, digest_size=32).digest() != raw[-32:]:
+        return None  # truncated or damaged
+    from .compact import no_gc
+
+    try:
+        with no_gc():  # millions of new objects in no cycle: no collection passes
+            dataset, warnings, quality = pickle.loads(payload)
+    except Exception:  # a payload this code cannot read: rebuild it
+        return None
+    from .loader import SeedsRead
+
+    read = SeedsRead(dataset, [], warnings, quality)
+    dataset.warnings = read.warnings
+    return read
+
+
+def store(path: Path, key: bytes, read) -> None:
+    """Write a valid read to the cache; a cache that cannot be written is left as it is."""
+    from crimegraph.atomic import atomic_file
+
+    class _Hashing:  # the pickle streams to the file (never whole in memory), hashed on the way
+        def __init__(self, fh):
+            self.fh, self.h = fh, hashlib.blake2b(digest_size=32)
+
+        def write(self, b):
+            self.h.update(b)
+            return self.fh.write(b)
+
+    try:
+        with atomic_file(path, "wb", mkdir=True) as fh:
+            fh.write(MAGIC + key)
+            out = _Hashing(fh)
+            pickle.dump((read.dataset, list(read.warnings), list(read.quality)), out,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(out.h.digest())  # last: a file cut short fails the check
+    except Exception:  # a read-only or full disk: the next command validates again
+        pass
+
+
+def entries() -> list[Path]:
+    folder = cache_dir()
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == _SUFFIX and p.is_file())
+    except OSError:
+        return []
+
+
+def clear() -> int:
+    """Remove every cache file; the number removed."""
+    n = 0
+    for p in entries():
+        try:
+            p.unlink()
+            n += 1
+        except OSError:
+            pass
+    return n
