@@ -96,9 +96,17 @@ def content_key(files: list[Path], skipped: list[tuple[Path, str]]) -> Optional[
 
 
 def load(path: Path, key: bytes):
-    """The cached ``SeedsRead`` for ``key``, or None (missing, another key, corrupt: never an error)."""
+    """The cached ``SeedsRead`` for ``key``, or None (missing, another key, corrupt: never an error).
+
+    A pickle runs code when read, so only a file this user owns and nobody else can write
+    is read at all (as Python treats its own ``__pycache__`` as the user's): anything
+    else is ignored and rebuilt.
+    """
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return None
             raw = fh.read()
     except OSError:
         return None
@@ -143,6 +151,10 @@ def store(path: Path, key: bytes, read) -> None:
             pickle.dump((read.dataset, list(read.warnings), list(read.quality)), out,
                         protocol=pickle.HIGHEST_PROTOCOL)
             fh.write(out.h.digest())  # last: a file cut short fails the check
+        try:
+            os.chmod(path, 0o600)  # the user's own: nobody else may read or replace it
+        except OSError:
+            pass
     except Exception:  # a read-only or full disk: the next command validates again
         pass
 

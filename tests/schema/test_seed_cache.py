@@ -207,3 +207,24 @@ def test_xdg_cache_home_is_respected(cli, seeds, tmp_path):
     env["XDG_CACHE_HOME"] = str(xdg)
     subprocess.run([str(exe), "stats", "--seeds", str(seeds)], env=env, check=True, capture_output=True)
     assert list((xdg / "crimegraph").glob("*.pickle"))
+
+
+def test_a_cache_file_others_could_write_is_never_read(cli, seeds, env):
+    """A pickle runs code when read: a cache file that is group- or world-writable (someone
+    else could have replaced it) is ignored and rewritten as the user's own, mode 0600."""
+    import os
+
+    from crimegraph.schema import cache as seed_cache
+
+    _stats(cli, seeds, env)
+    [entry] = _entries(env)
+    assert entry.stat().st_mode & 0o777 == 0o600
+    key = entry.read_bytes()[len(seed_cache.MAGIC):len(seed_cache.MAGIC) + 32]
+    assert seed_cache.load(entry, key) is not None  # the user's own file is read
+    for mode in (0o666, 0o620, 0o602):
+        os.chmod(entry, mode)
+        assert seed_cache.load(entry, key) is None, oct(mode)  # the very same bytes are not
+    written = entry.stat().st_mtime_ns
+    stats, _ = _stats(cli, seeds, env)
+    assert stats["entities"] == 5
+    assert entry.stat().st_mtime_ns != written and entry.stat().st_mode & 0o777 == 0o600
