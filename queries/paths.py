@@ -76,8 +76,41 @@ class Path:
         return sorted({c.source for s in self.steps for c in s.relation.citations})
 
 
+class _PathAnswer:
+    """What the two path answers (:class:`ShortestPaths`, :class:`Connections`) share:
+    the conditions in words, the names along the paths, a step as JSON."""
+
+    def _conditions(self) -> str:
+        text = f" as of {self.as_of.isoformat()}" if self.as_of else ""
+        if getattr(self, "natures", None):
+            text += f" through {', '.join(NATURES[n].label for n in sorted(self.natures))} links"
+        if self.types:
+            text += f" through {', '.join(sorted(self.types))} relations"
+        if self.avoid:
+            text += f" avoiding {', '.join(e.name for e in self.avoid)}"
+        return text
+
+    def _names(self) -> dict[str, str]:
+        names = {self.a.id: self.a.name, self.b.id: self.b.name}
+        for p in self.paths:
+            names.update((e.id, e.name) for e in p.entities)
+        return names
+
+    def _step(self, s: Step, names: dict[str, str]) -> dict[str, Any]:
+        return {
+            "from": brief(s.from_entity),
+            "to": brief(s.to_entity),
+            "type": s.relation.type,
+            "nature": ties.nature_of(s.relation),
+            "direction": s.direction,
+            "relation": self.rel(s.relation, s.from_entity.id, names),
+            "sentence": self.say(s.relation, names),
+            "other_relations": [r.id for r in s.others],
+        }
+
+
 @dataclass
-class ShortestPaths(Answer):
+class ShortestPaths(_PathAnswer, Answer):
     """The shortest paths between A and B, best-evidenced first (what the named
     ``connections`` Cypher and SPARQL queries return); :class:`Connections` ranks
     every path up to the hop limit instead."""
@@ -111,20 +144,6 @@ class ShortestPaths(Answer):
                    f"; {'all' if n == self.total else f'the best {n} of'} {self.total} shortest "
                    "paths, best-evidenced first"))
 
-    def _conditions(self) -> str:
-        text = f" as of {self.as_of.isoformat()}" if self.as_of else ""
-        if self.types:
-            text += f" through {', '.join(sorted(self.types))} relations"
-        if self.avoid:
-            text += f" avoiding {', '.join(e.name for e in self.avoid)}"
-        return text
-
-    def _names(self) -> dict[str, str]:
-        names = {self.a.id: self.a.name, self.b.id: self.b.name}
-        for p in self.paths:
-            names.update((e.id, e.name) for e in p.entities)
-        return names
-
     def as_dict(self) -> dict[str, Any]:
         names = self._names()
         return {
@@ -145,15 +164,7 @@ class ShortestPaths(Answer):
                 "weakest": p.weakest,
                 "sources": p.source_ids,
                 "entities": [e.id for e in p.entities],
-                "steps": [{
-                    "from": brief(s.from_entity),
-                    "to": brief(s.to_entity),
-                    "type": s.relation.type,
-                    "direction": s.direction,
-                    "relation": self.rel(s.relation, s.from_entity.id, names),
-                    "sentence": self.say(s.relation, names),
-                    "other_relations": [r.id for r in s.others],
-                } for s in p.steps],
+                "steps": [self._step(s, names) for s in p.steps],
             } for i, p in enumerate(self.paths, 1)],
         }
 
@@ -354,7 +365,7 @@ class RankedPath(Path):
 
 
 @dataclass
-class Connections(Answer):
+class Connections(_PathAnswer, Answer):
     """The answer to "how is A connected to B, and on what evidence?".
 
     ``paths`` are every simple path up to ``max_hops``, ranked by evidence, nature
@@ -418,22 +429,6 @@ class Connections(Answer):
         return (f"{ends} are connected {within}: the {n} most telling path{'s' if n != 1 else ''}, "
                 "ranked by evidence, nature and specificity")
 
-    def _conditions(self) -> str:
-        text = f" as of {self.as_of.isoformat()}" if self.as_of else ""
-        if self.natures:
-            text += f" through {', '.join(NATURES[n].label for n in sorted(self.natures))} links"
-        if self.types:
-            text += f" through {', '.join(sorted(self.types))} relations"
-        if self.avoid:
-            text += f" avoiding {', '.join(e.name for e in self.avoid)}"
-        return text
-
-    def _names(self) -> dict[str, str]:
-        names = {self.a.id: self.a.name, self.b.id: self.b.name}
-        for p in self.paths:
-            names.update((e.id, e.name) for e in p.entities)
-        return names
-
     def as_dict(self) -> dict[str, Any]:
         names = self._names()
         return {
@@ -467,16 +462,7 @@ class Connections(Answer):
                 "entities": [e.id for e in p.entities],
                 "through": p.through,
                 "explain": {"score": round(p.score, 6), "steps": p.parts, "through": p.through},
-                "steps": [{
-                    "from": brief(s.from_entity),
-                    "to": brief(s.to_entity),
-                    "type": s.relation.type,
-                    "nature": ties.nature_of(s.relation),
-                    "direction": s.direction,
-                    "relation": self.rel(s.relation, s.from_entity.id, names),
-                    "sentence": self.say(s.relation, names),
-                    "other_relations": [r.id for r in s.others],
-                } for s in p.steps],
+                "steps": [self._step(s, names) for s in p.steps],
             } for i, p in enumerate(self.paths, 1)],
         }
 
