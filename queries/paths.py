@@ -78,7 +78,16 @@ class Path:
 
 class _PathAnswer:
     """What the two path answers (:class:`ShortestPaths`, :class:`Connections`) share:
-    the conditions in words, the names along the paths, a step as JSON."""
+    whether and in how many hops, the conditions in words, the names along the paths, a
+    path's and a step's JSON."""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.paths)
+
+    @property
+    def hops(self) -> Optional[int]:
+        return self.paths[0].hops if self.paths else None
 
     def _conditions(self) -> str:
         text = f" as of {self.as_of.isoformat()}" if self.as_of else ""
@@ -95,6 +104,11 @@ class _PathAnswer:
         for p in self.paths:
             names.update((e.id, e.name) for e in p.entities)
         return names
+
+    @staticmethod
+    def _path_keys(p: Path) -> dict[str, Any]:
+        return {"hops": p.hops, "confidence": p.confidence, "weakest": p.weakest,
+                "sources": p.source_ids, "entities": [e.id for e in p.entities]}
 
     def _step(self, s: Step, names: dict[str, str]) -> dict[str, Any]:
         return {
@@ -124,14 +138,6 @@ class ShortestPaths(_PathAnswer, Answer):
     avoid: list[Entity] = field(default_factory=list)
 
     @property
-    def found(self) -> bool:
-        return bool(self.paths)
-
-    @property
-    def hops(self) -> Optional[int]:
-        return self.paths[0].hops if self.paths else None
-
-    @property
     def message(self) -> str:
         if not self.paths:
             h = self.max_hops
@@ -159,11 +165,7 @@ class ShortestPaths(_PathAnswer, Answer):
             "message": self.message,
             "paths": [{
                 "rank": i,
-                "hops": p.hops,
-                "confidence": p.confidence,
-                "weakest": p.weakest,
-                "sources": p.source_ids,
-                "entities": [e.id for e in p.entities],
+                **self._path_keys(p),
                 "steps": [self._step(s, names) for s in p.steps],
             } for i, p in enumerate(self.paths, 1)],
         }
@@ -389,14 +391,6 @@ class Connections(_PathAnswer, Answer):
     truncated: bool = False
     explain: bool = False
 
-    @property
-    def found(self) -> bool:
-        return bool(self.paths)
-
-    @property
-    def hops(self) -> Optional[int]:
-        return self.paths[0].hops if self.paths else None
-
     def groups(self) -> list[tuple[str, list[RankedPath]]]:
         """The paths by kind, criminal ties first, then by their best score."""
         by: dict[str, list[RankedPath]] = {}
@@ -455,11 +449,7 @@ class Connections(_PathAnswer, Answer):
                 "strength": p.strength,
                 "sentence": p.sentence,
                 "score": round(p.score, 6),
-                "hops": p.hops,
-                "confidence": p.confidence,
-                "weakest": p.weakest,
-                "sources": p.source_ids,
-                "entities": [e.id for e in p.entities],
+                **self._path_keys(p),
                 "through": p.through,
                 "explain": {"score": round(p.score, 6), "steps": p.parts, "through": p.through},
                 "steps": [self._step(s, names) for s in p.steps],
