@@ -31,14 +31,11 @@ class Presence:
     within: list[str]
 
 
-@dataclass
-class PlaceActors(Answer):
-    """The actors of a place and of every place inside it (``located_in``, followed down)."""
+class _Presences(Answer):
+    """What both place answers share: their presences, each actor once, and a presence as JSON
+    and as a row (``extra``: the answer's own column after the place, ``within`` or ``distance_km``)."""
 
-    place: Entity
     presences: list[Presence]
-    places: list[str]
-    names: dict[str, str] = field(default_factory=dict)
 
     LISTS_LEFT_OUT = True
 
@@ -47,8 +44,35 @@ class PlaceActors(Answer):
 
     @property
     def actors(self) -> list[Entity]:
-        """Each actor once, in the order of :attr:`presences` (by name)."""
+        """Each actor once, in the order of :attr:`presences`."""
         return list({p.actor.id: p.actor for p in self.presences}.values())
+
+    def _presence(self, p: Presence, names: dict[str, str], **extra) -> dict[str, Any]:
+        return {"actor": brief(p.actor), "place": brief(p.place), **extra,
+                "relation": self.rel(p.relation, names=names), "sentence": self.say(p.relation, names)}
+
+    def _row(self, p: Presence, **extra) -> dict[str, Any]:
+        r = p.relation
+        return {
+            "actor_id": p.actor.id, "actor_name": p.actor.name, "actor_type": p.actor.type,
+            "relation_id": r.id, "type": r.type, "place_id": p.place.id, "place_name": p.place.name,
+            **extra,
+            "since": r.since.value if r.since else None,
+            "until": r.until.value if r.until else None,
+            **time_row(r, self.as_of),
+            "confidence": r.confidence.code,
+            "sources": [c.source for c in r.citations],
+        }
+
+
+@dataclass
+class PlaceActors(_Presences):
+    """The actors of a place and of every place inside it (``located_in``, followed down)."""
+
+    place: Entity
+    presences: list[Presence]
+    places: list[str]
+    names: dict[str, str] = field(default_factory=dict)
 
     def _names(self) -> dict[str, str]:
         names = {**self.names, self.place.id: self.place.name}
@@ -64,13 +88,7 @@ class PlaceActors(Answer):
             "as_of": iso(self.as_of),
             "places_searched": len(self.places),
             "actors": [brief(a) for a in self.actors],
-            "presences": [{
-                "actor": brief(p.actor),
-                "place": brief(p.place),
-                "within": p.within,
-                "relation": self.rel(p.relation, names=names),
-                "sentence": self.say(p.relation, names),
-            } for p in self.presences],
+            "presences": [self._presence(p, names, within=p.within) for p in self.presences],
             "left_out": self.left_out_dict(),
         }
 
@@ -78,16 +96,7 @@ class PlaceActors(Answer):
                "place_name", "within", "since", "until", *TIME_COLUMNS, "confidence", "sources"]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{
-            "actor_id": p.actor.id, "actor_name": p.actor.name, "actor_type": p.actor.type,
-            "relation_id": p.relation.id, "type": p.relation.type,
-            "place_id": p.place.id, "place_name": p.place.name, "within": " > ".join(p.within),
-            "since": p.relation.since.value if p.relation.since else None,
-            "until": p.relation.until.value if p.relation.until else None,
-            **time_row(p.relation, self.as_of),
-            "confidence": p.relation.confidence.code,
-            "sources": [c.source for c in p.relation.citations],
-        } for p in self.presences]
+        return [self._row(p, within=" > ".join(p.within)) for p in self.presences]
 
     def lines(self) -> list[str]:
         n, names = len(self.actors), self._names()
@@ -191,7 +200,7 @@ def _a(noun: str) -> str:
 
 
 @dataclass
-class NearActors(Answer):
+class NearActors(_Presences):
     """The actors of every place whose point lies within ``km`` of a point (great-circle distance).
 
     ``places`` lists ``(place, distance in km)`` nearest first; each presence's
@@ -203,16 +212,6 @@ class NearActors(Answer):
     km: float
     places: list[tuple[Entity, float]]
     presences: list[Presence]
-
-    LISTS_LEFT_OUT = True
-
-    def shown_relations(self):
-        return [p.relation for p in self.presences]
-
-    @property
-    def actors(self) -> list[Entity]:
-        """Each actor once, in the order of :attr:`presences` (nearest place first, then by name)."""
-        return list({p.actor.id: p.actor for p in self.presences}.values())
 
     @property
     def distances(self) -> dict[str, float]:
@@ -234,13 +233,8 @@ class NearActors(Answer):
             "as_of": iso(self.as_of),
             "places": [{**brief(p), "distance_km": round(d, 3)} for p, d in self.places],
             "actors": [brief(a) for a in self.actors],
-            "presences": [{
-                "actor": brief(x.actor),
-                "place": brief(x.place),
-                "distance_km": round(dist[x.place.id], 3),
-                "relation": self.rel(x.relation, names=names),
-                "sentence": self.say(x.relation, names),
-            } for x in self.presences],
+            "presences": [self._presence(x, names, distance_km=round(dist[x.place.id], 3))
+                          for x in self.presences],
             "left_out": self.left_out_dict(),
         }
 
@@ -249,17 +243,7 @@ class NearActors(Answer):
 
     def rows(self) -> list[dict[str, Any]]:
         dist = self.distances
-        return [{
-            "actor_id": x.actor.id, "actor_name": x.actor.name, "actor_type": x.actor.type,
-            "relation_id": x.relation.id, "type": x.relation.type,
-            "place_id": x.place.id, "place_name": x.place.name,
-            "distance_km": round(dist[x.place.id], 3),
-            "since": x.relation.since.value if x.relation.since else None,
-            "until": x.relation.until.value if x.relation.until else None,
-            **time_row(x.relation, self.as_of),
-            "confidence": x.relation.confidence.code,
-            "sources": [c.source for c in x.relation.citations],
-        } for x in self.presences]
+        return [self._row(x, distance_km=round(dist[x.place.id], 3)) for x in self.presences]
 
     def lines(self) -> list[str]:
         n, names, dist = len(self.actors), self._names(), self.distances
