@@ -48,7 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, machine, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -293,7 +293,7 @@ def report(rows: list[dict], colds: dict, args, n_entities: int) -> str:
         "",
         f"Machine: {machine()}.",
         f"Load average at the end (other work on the machine included): "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        f"{load_average()}.",
         "",
         f"`crimegraph serve` (Peru data, {n_entities} entities, embedded store, {args.sparql_workers} SPARQL "
         "worker processes) on 127.0.0.1, driven from the same machine by closed-loop asyncio clients "

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import tempfile
@@ -31,12 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, cached_dataset, machine, synth_dataset, timed, write_markdown  # noqa: E402
-
-
-def _load() -> str:
-    a, b, c = os.getloadavg()
-    return f"{a:.1f} / {b:.1f} / {c:.1f}"
+from common import RESULTS, cached_dataset, load_average, machine, synth_dataset, timed, write_markdown  # noqa: E402
 
 
 def _pick(store, lo=180, hi=220) -> str:
@@ -79,7 +73,7 @@ def main() -> None:
     import crimegraph
     from crimegraph.graph.memory import MemoryStore
 
-    start = _load()
+    start = load_average()
     peru = crimegraph.open_store()
     synth = MemoryStore()
     synth.write(cached_dataset(synth_dataset(2000, 6000, log=lambda *a: None)))
@@ -91,7 +85,7 @@ def main() -> None:
             r["data"] = what
             rows.append(r)
             print(r, file=sys.stderr)
-    end = _load()
+    end = load_average()
     lines = ["# Report benchmark", "",
              f"`benchmarks/bench_report.py --runs {args.runs}`, {dt.datetime.now():%Y-%m-%d %H:%M}.", "",
              f"Machine: {machine()}. Load average (1/5/15 min) at start {start}, at the end {end} "

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, machine, synth_dataset, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, run_process, synth_dataset, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).parent / "crimegraph"
@@ -38,20 +37,7 @@ EXE = Path(sys.executable).parent / "crimegraph"
 
 def run(args: list[str], env: dict) -> tuple[float, float, str]:
     """Wall seconds, peak MiB and stdout of one ``crimegraph`` process."""
-    t = time.perf_counter()
-    proc = subprocess.Popen([str(EXE), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            cwd=ROOT)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - t
-    if proc.returncode != 0:
-        raise SystemExit(f"crimegraph {' '.join(args)} failed ({proc.returncode})")
-    return wall, usage.ru_maxrss / 1024, out.decode()
-
-
-def load() -> str:
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return run_process([str(EXE), *args], env, cwd=ROOT)
 
 
 def formats(seeds: Path) -> list[tuple[str, float, float, int]]:
@@ -120,7 +106,7 @@ def main() -> None:
     seeds = synth_dataset(args.entities, args.relations, log=lambda m: print(m, flush=True))
     size = sum(p.stat().st_size for p in seeds.rglob("*.yaml"))
     start = datetime.now().strftime("%Y-%m-%d %H:%M")
-    load_start = load()
+    load_start = load_average()
     with tempfile.TemporaryDirectory() as cache:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
         env["CRIMEGRAPH_CACHE_DIR"] = cache
@@ -139,9 +125,9 @@ def main() -> None:
     warm_m = max(w[1] for w in warms)
     peru_t = statistics.median(p[0] for p in peru)
     peru_m = max(p[1] for p in peru)
-    load_mid = load()
+    load_mid = load_average()
     fmts = [] if args.no_formats else formats(seeds)
-    load_end = load()
+    load_end = load_average()
     ratio = base[0] / warm_t
     lines = [
         "# Scale benchmark: validate once",

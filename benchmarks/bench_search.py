@@ -27,11 +27,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import random
 import re
-import statistics
 import sys
 import time
 import unicodedata
@@ -40,7 +38,7 @@ from typing import Iterable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, cached_dataset, latencies, machine, summary, synth_dataset, timed, write_markdown  # noqa: E402
+from common import RESULTS, cached_dataset, latencies, load_average, machine, summary, synth_dataset, timed, write_markdown  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "search_queries.tsv"
@@ -48,13 +46,6 @@ QUERIES = HERE / "search_queries.tsv"
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def load_average() -> str:
-    try:
-        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 # ---------------------------------------------------------------- today's matcher, as it was
@@ -262,7 +253,7 @@ def main() -> None:
     log("quality on the Peru query set")
     new_q, old_q = peru_quality()
     log(f"engine MRR {new_q['by']['all']['mrr']:.3f}, old matcher {old_q['by']['all']['mrr']:.3f}")
-    text = [f"# Search: quality and latency\n",
+    text = ["# Search: quality and latency\n",
             f"Machine: {machine()}. Load average (1/5/15 min) at the start: {load_before}.\n",
             "Run: `.venv/bin/python benchmarks/bench_search.py` "
             f"(`--entities {args.entities} --relations {args.relations} --queries {args.queries}`).\n",

@@ -133,6 +133,35 @@ def summary(times: list[Timing]) -> dict[str, float]:
             "cpu_median_ms": cpu * 1000, "n": len(s)}
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as printed beside every figure ("1.2 / 0.8 / 0.6")."""
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except (OSError, AttributeError):
+        return "n/a"
+
+
+def run_process(argv: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall seconds, peak MiB (that child's maximum resident set, from ``os.wait4``) and stdout
+    of one process, as a user runs it (start included); a failure stops the benchmark."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=err, cwd=cwd)
+        out = proc.stdout.read()
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)  # reaped here, so that its rusage is ours to read
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        if proc.returncode != 0:
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-800:]
+            raise SystemExit(f"{' '.join(map(str, argv))} failed ({proc.returncode}): {tail}")
+    return wall, usage.ru_maxrss / 1024, out.decode()
+
+
 def machine() -> str:
     """One line describing where the numbers were measured."""
     cpu = platform.processor() or platform.machine()
