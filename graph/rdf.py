@@ -391,6 +391,45 @@ GROUP BY ?t"""
         ids = {(o.value if s.value == me else s.value)[n:] for s, o in self._store.query(q)}
         return sorted(ids)
 
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Several entities in one SPARQL query (the absent ones left out)."""
+        ids = [i for i in dict.fromkeys(entity_ids) if _safe_id(i)]
+        if not ids:
+            return {}
+        found = self._entity_models(f"VALUES ?x {{ {self._iri_values(self.vocab.entity_iri(i) for i in ids)} }}")
+        return {e.id: e for e in found}
+
+    def expand(self, seeds: Sequence[str], *, depth: int = 1, types: Optional[Iterable[str]] = None,
+               as_of: Optional[dt.date] = None, cap: Optional[int] = None):
+        """Breadth-first, one SPARQL query per level of ids and ranks; only what is shown is rebuilt."""
+        from crimegraph.rdf.native import expand
+
+        return expand(self, seeds, depth=depth, types=types, as_of=as_of, cap=cap)
+
+    def subgraph(self, ids: Iterable[str], *, types: Optional[Iterable[str]] = None,
+                 as_of: Optional[dt.date] = None):
+        from crimegraph.rdf.native import subgraph
+
+        return subgraph(self, ids, types=types, as_of=as_of)
+
+    def relation_ends(self, *, types: Optional[Iterable[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterator[tuple[str, str]]:
+        """``(subject, object)`` of the relations, streamed from one SPARQL SELECT (no model built)."""
+        types = check_types(types)
+        if types is not None and not types:
+            return iter(())
+        v = self.vocab
+        q = (f"SELECT ?s ?o WHERE {{ {self.relation_filter(None, types=types, as_of=as_of)} "
+             f"?x <{v.expand('cg:subject')}> ?s ; <{v.expand('cg:object')}> ?o }}")
+        n = len(v.id_ns)
+        return ((s.value[n:], o.value[n:]) for s, o in self._store.query(q))
+
+    def native_brokers(self, **kwargs):
+        """Betweenness on a projection read as bare ends and lean vertices (SPARQL, streamed)."""
+        from crimegraph.rdf.native import brokers
+
+        return brokers(self, **kwargs)
+
     def native_actors_in(self, place: str, *, as_of=None, types=("operates_in",)):
         """``actors_in`` with the ``located_in`` hierarchy walked by a SPARQL property path."""
         from crimegraph.rdf.native import actors_in

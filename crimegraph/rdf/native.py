@@ -56,3 +56,174 @@ def actors_in(store: "RdfStore", place: str, *, as_of=None, types=("operates_in"
     sub.write(Dataset(sources={s.id: s for s in srcs}, entities={e.id: e for e in ents},
                       relations={r.id: r for r in [*located, *rels]}))
     return generic.generic(sub, p.id, as_of=as_of, types=types)
+
+
+# ---------------------------------------------------------------- ego networks and brokers
+# Both read ids first and build models last: a breadth-first level is one SPARQL SELECT of
+# the frontier's relations reduced to what the cap ranks (id, ends, confidence, citations);
+# only the relations and entities the answer shows are then rebuilt, in one query each.
+# The brokers' projection is one streaming SELECT of the relations' two ends (relation_ends)
+# and one of the actors' id, type and name.
+
+
+class Link:
+    """A relation reduced to what :func:`~crimegraph.graph.base.take_neighbours` ranks it by."""
+
+    __slots__ = ("id", "subject", "object", "confidence", "citations")
+
+    def __init__(self, rid, subject, object_, confidence, n_citations):
+        self.id, self.subject, self.object = rid, subject, object_
+        self.confidence = confidence
+        self.citations = range(n_citations)  # only its length is read
+
+    def other(self, entity_id: str) -> str:
+        return self.object if self.subject == entity_id else self.subject
+
+
+def links_of(store: "RdfStore", entity_ids, *, types=None, as_of=None) -> dict[str, list]:
+    """``{entity: [(other, Link)]}`` for every relation of each entity, in one SELECT, by relation id."""
+    from crimegraph.schema.types import Confidence
+
+    ids = list(dict.fromkeys(entity_ids))
+    out: dict[str, list] = {i: [] for i in ids}
+    if not ids or (types is not None and not types):
+        return out
+    v = store.vocab
+    subj, obj = v.expand("cg:subject"), v.expand("cg:object")
+    q = (f"SELECT ?x ?s ?o ?conf (COUNT(DISTINCT ?c) AS ?n) WHERE {{ "
+         f"VALUES ?e {{ {_values(v.entity_iri(i) for i in ids)} }} "
+         f"{{ ?x <{subj}> ?e }} UNION {{ ?x <{obj}> ?e }} "
+         + store.relation_filter(None, types=types, as_of=as_of)
+         + f" ?x <{subj}> ?s ; <{obj}> ?o . OPTIONAL {{ ?x <{v.expand('cg:confidence')}> ?conf }} "
+         f"OPTIONAL {{ ?x <{v.expand('cg:citation')}> ?c }} }} GROUP BY ?x ?s ?o ?conf")
+    n_rel, n_id = len(v.relation_ns), len(v.id_ns)
+    links = []
+    for x, s, o, conf, n in store._store.query(q):
+        links.append(Link(x.value[n_rel:], s.value[n_id:], o.value[n_id:],
+                          Confidence.parse(conf.value) if conf is not None else None, int(n.value)))
+    links.sort(key=lambda r: r.id)
+    for r in links:
+        for end in dict.fromkeys((r.subject, r.object)):
+            if end in out:
+                out[end].append((r.other(end), r))
+    return out
+
+
+def relations_by_id(store: "RdfStore", ids) -> dict:
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    v = store.vocab
+    rels = store._relation_models(f"VALUES ?x {{ {_values(v.relation_iri(i) for i in ids)} }} "
+                                  f"?x a <{v.Relation}> .")
+    return {r.id: r for r in rels}
+
+
+def expand(store: "RdfStore", seeds, *, depth: int = 1, types=None, as_of=None, cap=None):
+    """:meth:`Store.expand` level by level in SPARQL; the same answer, models built only for
+    what it shows."""
+    from collections import deque
+
+    from crimegraph.errors import EntityNotFound
+    from crimegraph.graph.base import take_neighbours
+    from crimegraph.graph.subgraph import Subgraph
+
+    types = check_types(types)
+    found = store.entities_by_id(seeds)
+    for s in seeds:
+        if s not in found:
+            raise EntityNotFound(s, store._suggest(s))
+    seen = dict.fromkeys(seeds)
+    sg = Subgraph(focus=list(seeds))
+    order = list(dict.fromkeys(seeds))
+    frontier = deque((s, 0) for s in seeds)
+    while frontier:
+        level = [(n, d) for n, d in frontier if d < depth]
+        frontier = deque()
+        if not level:
+            break
+        incident = links_of(store, [n for n, _ in level], types=types, as_of=as_of)
+        for node, d in level:
+            for o in take_neighbours(sg, node, incident[node], seen, cap):
+                order.append(o)
+                frontier.append((o, d + 1))
+    found.update(store.entities_by_id([i for i in order if i not in found]))
+    members = set(order)
+    return _finish(store, sg, order, found, links_of(store, order, types=types, as_of=as_of), members)
+
+
+def subgraph(store: "RdfStore", ids, *, types=None, as_of=None):
+    """:meth:`Store.subgraph`: the entities in one query, the relations among them in one more."""
+    from crimegraph.errors import EntityNotFound
+    from crimegraph.graph.subgraph import Subgraph
+
+    types = check_types(types)
+    keep = sorted(set(ids))
+    found = store.entities_by_id(keep)
+    for i in keep:
+        if i not in found:
+            raise EntityNotFound(i, store._suggest(i))
+    return _finish(store, Subgraph(), keep, found, links_of(store, keep, types=types, as_of=as_of),
+                   set(keep))
+
+
+def _finish(store, sg, order, found, incident, members):
+    """Add the entities (in ``order``) and the relations among ``members`` (per member, by id,
+    as the generic code adds them), then swap every :class:`Link` for its relation."""
+    from crimegraph.graph.subgraph import Subgraph
+
+    for i in order:
+        for o, r in incident[i]:
+            if o in members:
+                sg.add_relation(r)
+    models = relations_by_id(store, sg.relations)
+    out = Subgraph(entities={i: found[i] for i in order}, relations={k: models[k] for k in sg.relations},
+                   sources=sg.sources, more=sg.more, highlight=sg.highlight, focus=sg.focus)
+    return out
+
+
+def lean_entities(store: "RdfStore", kinds=None) -> list:
+    """Entities (of ``kinds``) with only their id, type and name, by id: what a projection's
+    vertices need (the brokers shown are rebuilt in full)."""
+    from crimegraph.schema.models import Actor, Economy, Event, Place
+    from crimegraph.schema.vocab import ENTITY_TYPES
+
+    v = store.vocab
+    model = {"actor": Actor, "place": Place, "economy": Economy, "event": Event}
+    classes = [v.kind_classes[k] for k in (kinds or v.kind_classes) if k in v.kind_classes]
+    q = (f"SELECT ?x ?t ?name WHERE {{ VALUES ?k {{ {_values(classes)} }} ?x a ?k . ?x a ?t . "
+         f"VALUES ?t {{ {_values(v.type_classes.values())} }} "
+         f"?x <{v.expand('skos:prefLabel')}> ?name }}")
+    n = len(v.id_ns)
+    out = {}
+    for x, t, name in store._store.query(q):
+        etype = v.class_by_iri[t.value][1]
+        i = x.value[n:]
+        if i not in out:
+            out[i] = model[ENTITY_TYPES[etype][0].value].model_construct(id=i, type=etype, name=name.value)
+    return [out[i] for i in sorted(out)]
+
+
+class LeanProjection:
+    """The store as the analytics read it: lean vertices, the edges as bare ends (SPARQL)."""
+
+    def __init__(self, store: "RdfStore"):
+        self._store = store
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def entities(self, kinds=None, types=None):
+        if types is not None:
+            return self._store.entities(kinds=kinds, types=types)
+        return iter(lean_entities(self._store, kinds))
+
+
+def brokers(store: "RdfStore", **kwargs):
+    from crimegraph.queries.analytics import brokers as generic
+
+    out = generic.generic(LeanProjection(store), **kwargs)
+    full = store.entities_by_id([b.entity.id for b in out.brokers])
+    for b in out.brokers:
+        b.entity = full[b.entity.id]
+    return out
