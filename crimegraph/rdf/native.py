@@ -196,12 +196,60 @@ def lean_entities(store: "RdfStore", kinds=None) -> list:
          f"?x <{v.expand('skos:prefLabel')}> ?name }}")
     n = len(v.id_ns)
     out = {}
+    fresh = {cls: _defaults(cls) for cls in model.values()}
     for x, t, name in store._store.query(q):
         etype = v.class_by_iri[t.value][1]
         i = x.value[n:]
         if i not in out:
-            out[i] = model[ENTITY_TYPES[etype][0].value].model_construct(id=i, type=etype, name=name.value)
+            cls = model[ENTITY_TYPES[etype][0].value]
+            out[i] = cls.model_construct(**{**fresh[cls](), "id": i, "type": etype, "name": name.value})
     return [out[i] for i in sorted(out)]
+
+
+def _defaults(cls):
+    """A function giving every field's default, fresh (``model_construct`` would otherwise look
+    up each default factory's signature, per field and per instance)."""
+    fields = {k: f for k, f in cls.model_fields.items() if not f.is_required()}
+    plain = {k: f.default for k, f in fields.items() if f.default_factory is None}
+    made = [(k, f.default_factory) for k, f in fields.items() if f.default_factory is not None]
+    return lambda: {"citations": [], **plain, **{k: make() for k, make in made}}
+
+
+class _Cite:
+    __slots__ = ("source",)
+
+    def __init__(self, source):
+        self.source = source
+
+
+def ties_of(store: "RdfStore", entity: str, *, types=None, as_of=None) -> list:
+    """An entity's relations as :class:`Link` s whose citations carry their sources (what
+    :func:`~crimegraph.queries.shapes.evidence_key` ranks by), by id; one SELECT."""
+    from crimegraph.schema.types import Confidence
+
+    types = check_types(types)
+    if types is not None and not types:
+        return []
+    v = store.vocab
+    subj, obj = v.expand("cg:subject"), v.expand("cg:object")
+    q = (f"SELECT ?x ?s ?o ?conf ?c ?src WHERE {{ "
+         + store.relation_filter(entity, types=types, as_of=as_of)
+         + f" ?x <{subj}> ?s ; <{obj}> ?o . OPTIONAL {{ ?x <{v.expand('cg:confidence')}> ?conf }} "
+         f"OPTIONAL {{ ?x <{v.expand('cg:citation')}> ?c . ?c <{v.expand('cg:source')}> ?src }} }}")
+    n_rel, n_id, n_src = len(v.relation_ns), len(v.id_ns), len(v.source_ns)
+    links: dict = {}
+    cites: dict = {}
+    for x, s, o, conf, c, src in store._store.query(q):
+        rid = x.value[n_rel:]
+        if rid not in links:
+            links[rid] = Link(rid, s.value[n_id:], o.value[n_id:],
+                              Confidence.parse(conf.value) if conf is not None else None, 0)
+            cites[rid] = {}
+        if c is not None:
+            cites[rid][c.value] = src.value[n_src:]
+    for rid, r in links.items():
+        r.citations = [_Cite(src) for _, src in sorted(cites[rid].items())]
+    return [links[k] for k in sorted(links)]
 
 
 class LeanProjection:
@@ -218,12 +266,25 @@ class LeanProjection:
             return self._store.entities(kinds=kinds, types=types)
         return iter(lean_entities(self._store, kinds))
 
+    def relations(self, entity=None, *, direction="both", types=None, as_of=None):
+        if entity is None or direction != "both":
+            return self._store.relations(entity, direction=direction, types=types, as_of=as_of)
+        if not self._store.has_entity(entity):
+            return self._store.relations(entity, types=types, as_of=as_of)  # raises, with suggestions
+        return ties_of(self._store, entity, types=types, as_of=as_of)
+
 
 def brokers(store: "RdfStore", **kwargs):
+    """The generic brokers on a :class:`LeanProjection`; then the brokers and the ties shown
+    are rebuilt in full (one query each) and their sources read."""
     from crimegraph.queries.analytics import brokers as generic
+    from crimegraph.queries.shapes import cited_sources
 
     out = generic.generic(LeanProjection(store), **kwargs)
     full = store.entities_by_id([b.entity.id for b in out.brokers])
+    rels = relations_by_id(store, [r.id for b in out.brokers for _, rs in b.ties for r in rs])
     for b in out.brokers:
         b.entity = full[b.entity.id]
+        b.ties = [(label, [rels[r.id] for r in rs]) for label, rs in b.ties]
+    out.sources = cited_sources(store, rels.values())
     return out
