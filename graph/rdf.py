@@ -424,6 +424,18 @@ GROUP BY ?t"""
         n = len(v.id_ns)
         return ((s.value[n:], o.value[n:]) for s, o in self._store.query(q))
 
+    def neighbour_ids(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> list[str]:
+        """Ids one relation away (repeats allowed), from one SPARQL SELECT: no relation is rebuilt."""
+        if types is not None and not types:
+            return []
+        v = self.vocab
+        subj, obj = v.expand("cg:subject"), v.expand("cg:object")
+        q = (f"SELECT ?s ?o WHERE {{ {self.relation_filter(entity_id, types=types, as_of=as_of)} "
+             f"?x <{subj}> ?s ; <{obj}> ?o }}")
+        me, n = v.entity_iri(entity_id), len(v.id_ns)
+        return [(o.value if s.value == me else s.value)[n:] for s, o in self._store.query(q)]
+
     def native_brokers(self, **kwargs):
         """Betweenness on a projection read as bare ends and lean vertices (SPARQL, streamed)."""
         from crimegraph.rdf.native import brokers
