@@ -19,6 +19,11 @@ rebuilds.
 >>> [r.object for r in store.relations("shining-path", types=["operates_in"])][:2]
 ['peru', 'tocache']
 
+Ego networks and brokers read ids first and models last (:mod:`crimegraph.rdf.native`):
+a breadth-first level is one SELECT, the brokers' projection two streaming SELECTs
+(the relations' ends, the actors' id, type and name); only what an answer shows is
+rebuilt into models.
+
 ``rdflib`` users can have the data as an ``rdflib.Graph`` with :meth:`RdfStore.rdflib_graph`.
 """
 

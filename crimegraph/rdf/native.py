@@ -8,6 +8,20 @@ the actors' relations to any of those places, with their entities and sources.
 The generic helper then assembles the answer from that small prefetched
 subgraph, so the ordering, the chains and the shape of the result cannot drift
 from the generic version.
+
+Ego networks (:func:`expand`, :func:`subgraph`): each breadth-first level is one
+SPARQL SELECT of the frontier's relations reduced to what the cap ranks them by
+(id, ends, confidence, number of citations: :class:`Link`); the generic
+:func:`~crimegraph.graph.base.take_neighbours` picks the neighbours from those,
+and only the entities and relations the answer shows are rebuilt into models, in
+one query each.
+
+Brokers (:func:`brokers`): the generic helper runs on a :class:`LeanProjection`,
+whose vertices are the actors' id, type and name (one SELECT) and whose edges are
+the relations' two ends (:meth:`~crimegraph.graph.rdf.RdfStore.relation_ends`, one
+streaming SELECT); a broker's ties are ranked from ids, confidence and cited
+sources. The brokers and the ties shown are then rebuilt in full. No model of the
+whole graph and no rdflib graph is ever built.
 """
 
 from __future__ import annotations
@@ -59,11 +73,6 @@ def actors_in(store: "RdfStore", place: str, *, as_of=None, types=("operates_in"
 
 
 # ---------------------------------------------------------------- ego networks and brokers
-# Both read ids first and build models last: a breadth-first level is one SPARQL SELECT of
-# the frontier's relations reduced to what the cap ranks (id, ends, confidence, citations);
-# only the relations and entities the answer shows are then rebuilt, in one query each.
-# The brokers' projection is one streaming SELECT of the relations' two ends (relation_ends)
-# and one of the actors' id, type and name.
 
 
 class Link:
