@@ -441,6 +441,12 @@ GROUP BY ?t"""
         me, n = v.entity_iri(entity_id), len(v.id_ns)
         return [(o.value if s.value == me else s.value)[n:] for s, o in self._store.query(q)]
 
+    def native_ego_network(self, entity: str, **kwargs):
+        """The generic ego network (on the native :meth:`expand`), every source read in one query."""
+        from crimegraph.rdf.native import ego_network
+
+        return ego_network(self, entity, **kwargs)
+
     def native_brokers(self, **kwargs):
         """Betweenness on a projection read as bare ends and lean vertices (SPARQL, streamed)."""
         from crimegraph.rdf.native import brokers

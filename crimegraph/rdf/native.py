@@ -145,6 +145,7 @@ def expand(store: "RdfStore", seeds, *, depth: int = 1, types=None, as_of=None, 
     seen = dict.fromkeys(seeds)
     sg = Subgraph(focus=list(seeds))
     order = list(dict.fromkeys(seeds))
+    known: dict = {}  # the links of the entities already read (a hub's are read once)
     frontier = deque((s, 0) for s in seeds)
     while frontier:
         level = [(n, d) for n, d in frontier if d < depth]
@@ -152,13 +153,15 @@ def expand(store: "RdfStore", seeds, *, depth: int = 1, types=None, as_of=None, 
         if not level:
             break
         incident = links_of(store, [n for n, _ in level], types=types, as_of=as_of)
+        known.update(incident)
         for node, d in level:
             for o in take_neighbours(sg, node, incident[node], seen, cap):
                 order.append(o)
                 frontier.append((o, d + 1))
     found.update(store.entities_by_id([i for i in order if i not in found]))
     members = set(order)
-    return _finish(store, sg, order, found, links_of(store, order, types=types, as_of=as_of), members)
+    known.update(links_of(store, [i for i in order if i not in known], types=types, as_of=as_of))
+    return _finish(store, sg, order, found, known, members)
 
 
 def subgraph(store: "RdfStore", ids, *, types=None, as_of=None):
@@ -259,6 +262,31 @@ def ties_of(store: "RdfStore", entity: str, *, types=None, as_of=None) -> list:
     for rid, r in links.items():
         r.citations = [_Cite(src) for _, src in sorted(cites[rid].items())]
     return [links[k] for k in sorted(links)]
+
+
+class SourceBatch:
+    """Forwards to the store; the first :meth:`source` call reads every source in one query."""
+
+    def __init__(self, store: "RdfStore"):
+        self._store = store
+        self._sources = None
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def source(self, source_id: str):
+        if self._sources is None:
+            self._sources = {s.id: s for s in self._store.sources()}
+        if source_id not in self._sources:
+            return self._store.source(source_id)  # raises SourceNotFound with suggestions
+        return self._sources[source_id]
+
+
+def ego_network(store: "RdfStore", entity: str, **kwargs):
+    """The generic ego network on the native :func:`expand`, the sources read at once."""
+    from crimegraph.queries.neighbourhood import ego_network as generic
+
+    return generic.generic(SourceBatch(store), entity, **kwargs)
 
 
 class LeanProjection:
