@@ -419,14 +419,26 @@ GROUP BY ?t"""
 
     def relation_ends(self, *, types: Optional[Iterable[str]] = None,
                       as_of: Optional[dt.date] = None) -> Iterator[tuple[str, str]]:
-        """``(subject, object)`` of the relations, streamed from one SPARQL SELECT (no model built)."""
+        """``(subject, object)`` of the relations, without building any.
+
+        Undated: the direct triples (``?s cg:alliedWith ?o``), read by triple pattern, one
+        type at a time (relations of one type between the same two entities come once, as
+        their triple; the analytics merge them anyway). With ``as_of``: one streaming SELECT
+        over the qualified relations' windows."""
+        import pyoxigraph as ox
+
         types = check_types(types)
         if types is not None and not types:
             return iter(())
         v = self.vocab
+        n = len(v.id_ns)
+        if as_of is None:
+            graph = ox.DefaultGraph()
+            props = [v.relation_props[t] for t in sorted(types if types is not None else v.relation_props)]
+            return ((q.subject.value[n:], q.object.value[n:]) for p in props
+                    for q in self._store.quads_for_pattern(None, ox.NamedNode(p), None, graph))
         q = (f"SELECT ?s ?o WHERE {{ {self.relation_filter(None, types=types, as_of=as_of)} "
              f"?x <{v.expand('cg:subject')}> ?s ; <{v.expand('cg:object')}> ?o }}")
-        n = len(v.id_ns)
         return ((s.value[n:], o.value[n:]) for s, o in self._store.query(q))
 
     def neighbour_ids(self, entity_id: str, *, types: Optional[frozenset[str]] = None,

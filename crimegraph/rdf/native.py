@@ -196,25 +196,33 @@ def _finish(store, sg, order, found, incident, members):
 
 def lean_entities(store: "RdfStore", kinds=None) -> list:
     """Entities (of ``kinds``) with only their id, type and name, by id: what a projection's
-    vertices need (the brokers shown are rebuilt in full)."""
+    vertices need (the brokers shown are rebuilt in full). Read by triple patterns (the
+    labels, and the members of each entity type's class), joined here: no SPARQL join."""
+    import pyoxigraph as ox
+
+    from crimegraph.rdf.vocab import RDF_TYPE
     from crimegraph.schema.models import Actor, Economy, Event, Place
     from crimegraph.schema.vocab import ENTITY_TYPES
 
     v = store.vocab
     model = {"actor": Actor, "place": Place, "economy": Economy, "event": Event}
-    classes = [v.kind_classes[k] for k in (kinds or v.kind_classes) if k in v.kind_classes]
-    q = (f"SELECT ?x ?t ?name WHERE {{ VALUES ?k {{ {_values(classes)} }} ?x a ?k . ?x a ?t . "
-         f"VALUES ?t {{ {_values(v.type_classes.values())} }} "
-         f"?x <{v.expand('skos:prefLabel')}> ?name }}")
+    wanted = set(kinds) if kinds else set(model)
+    quads, graph = store._store.quads_for_pattern, ox.DefaultGraph()
     n = len(v.id_ns)
-    out = {}
+    typed: dict[str, str] = {}
+    for etype, cls_iri in sorted(v.type_classes.items()):
+        if ENTITY_TYPES[etype][0].value in wanted:
+            for q in quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls_iri), graph):
+                typed.setdefault(q.subject.value, etype)
     fresh = {cls: _defaults(cls) for cls in model.values()}
-    for x, t, name in store._store.query(q):
-        etype = v.class_by_iri[t.value][1]
-        i = x.value[n:]
-        if i not in out:
-            cls = model[ENTITY_TYPES[etype][0].value]
-            out[i] = cls.model_construct(**{**fresh[cls](), "id": i, "type": etype, "name": name.value})
+    out = {}
+    for q in quads(None, ox.NamedNode(v.expand("skos:prefLabel")), None, graph):
+        etype = typed.get(q.subject.value)
+        if etype is None or q.subject.value[n:] in out:
+            continue
+        i = q.subject.value[n:]
+        cls = model[ENTITY_TYPES[etype][0].value]
+        out[i] = cls.model_construct(**{**fresh[cls](), "id": i, "type": etype, "name": q.object.value})
     return [out[i] for i in sorted(out)]
 
 
@@ -244,14 +252,18 @@ def ties_of(store: "RdfStore", entity: str, *, types=None, as_of=None) -> list:
         return []
     v = store.vocab
     subj, obj = v.expand("cg:subject"), v.expand("cg:object")
-    q = (f"SELECT ?x ?s ?o ?conf ?c ?src WHERE {{ "
-         + store.relation_filter(entity, types=types, as_of=as_of)
-         + f" ?x <{subj}> ?s ; <{obj}> ?o . OPTIONAL {{ ?x <{v.expand('cg:confidence')}> ?conf }} "
+    # the type is checked here: a VALUES of types makes Oxigraph join every relation of them
+    keep = None if types is None else {v.relation_props[t] for t in types}
+    q = (f"SELECT ?x ?s ?o ?t ?conf ?c ?src WHERE {{ "
+         + store.relation_filter(entity, as_of=as_of)
+         + f" ?x <{subj}> ?s ; <{obj}> ?o ; <{v.expand('cg:relationType')}> ?t . OPTIONAL {{ ?x <{v.expand('cg:confidence')}> ?conf }} "
          f"OPTIONAL {{ ?x <{v.expand('cg:citation')}> ?c . ?c <{v.expand('cg:source')}> ?src }} }}")
     n_rel, n_id, n_src = len(v.relation_ns), len(v.id_ns), len(v.source_ns)
     links: dict = {}
     cites: dict = {}
-    for x, s, o, conf, c, src in store._store.query(q):
+    for x, s, o, t, conf, c, src in store._store.query(q):
+        if keep is not None and t.value not in keep:
+            continue
         rid = x.value[n_rel:]
         if rid not in links:
             links[rid] = Link(rid, s.value[n_id:], o.value[n_id:],

@@ -78,8 +78,11 @@ def test_relation_ends_are_streamed_without_models(synth_stores, built):
     from crimegraph.schema.vocab import CRIMINAL_NATURES
 
     mem, rdf = synth_stores
-    for kw in ({}, {"types": types_of(CRIMINAL_NATURES)}, {"as_of": dt.date(2010, 1, 1)}, {"types": []}):
-        assert sorted(rdf.relation_ends(**kw)) == sorted(mem.relation_ends(**kw))
+    for kw in ({}, {"types": types_of(CRIMINAL_NATURES)}, {"types": []}):
+        # undated: the direct triples (parallel relations of one type come once)
+        assert set(rdf.relation_ends(**kw)) == set(mem.relation_ends(**kw))
+    day = {"as_of": dt.date(2010, 1, 1)}
+    assert sorted(rdf.relation_ends(**day)) == sorted(mem.relation_ends(**day))
     assert built == []
 
 
