@@ -19,6 +19,11 @@ rebuilds.
 >>> [r.object for r in store.relations("shining-path", types=["operates_in"])][:2]
 ['peru', 'tocache']
 
+Ego networks and brokers read ids first and models last (:mod:`crimegraph.rdf.native`):
+a breadth-first level is one SELECT, the brokers' projection two streaming SELECTs
+(the relations' ends, the actors' id, type and name); only what an answer shows is
+rebuilt into models.
+
 ``rdflib`` users can have the data as an ``rdflib.Graph`` with :meth:`RdfStore.rdflib_graph`.
 """
 
@@ -390,6 +395,75 @@ GROUP BY ?t"""
         n = len(v.id_ns)
         ids = {(o.value if s.value == me else s.value)[n:] for s, o in self._store.query(q)}
         return sorted(ids)
+
+    def entities_by_id(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """Several entities in one SPARQL query (the absent ones left out)."""
+        ids = [i for i in dict.fromkeys(entity_ids) if _safe_id(i)]
+        if not ids:
+            return {}
+        found = self._entity_models(f"VALUES ?x {{ {self._iri_values(self.vocab.entity_iri(i) for i in ids)} }}")
+        return {e.id: e for e in found}
+
+    def expand(self, seeds: Sequence[str], *, depth: int = 1, types: Optional[Iterable[str]] = None,
+               as_of: Optional[dt.date] = None, cap: Optional[int] = None):
+        """Breadth-first, one SPARQL query per level of ids and ranks; only what is shown is rebuilt."""
+        from crimegraph.rdf.native import expand
+
+        return expand(self, seeds, depth=depth, types=types, as_of=as_of, cap=cap)
+
+    def subgraph(self, ids: Iterable[str], *, types: Optional[Iterable[str]] = None,
+                 as_of: Optional[dt.date] = None):
+        from crimegraph.rdf.native import subgraph
+
+        return subgraph(self, ids, types=types, as_of=as_of)
+
+    def relation_ends(self, *, types: Optional[Iterable[str]] = None,
+                      as_of: Optional[dt.date] = None) -> Iterator[tuple[str, str]]:
+        """``(subject, object)`` of the relations, without building any.
+
+        Undated: the direct triples (``?s cg:alliedWith ?o``), read by triple pattern, one
+        type at a time (relations of one type between the same two entities come once, as
+        their triple; the analytics merge them anyway). With ``as_of``: one streaming SELECT
+        over the qualified relations' windows."""
+        import pyoxigraph as ox
+
+        types = check_types(types)
+        if types is not None and not types:
+            return iter(())
+        v = self.vocab
+        n = len(v.id_ns)
+        if as_of is None:
+            graph = ox.DefaultGraph()
+            props = [v.relation_props[t] for t in sorted(types if types is not None else v.relation_props)]
+            return ((q.subject.value[n:], q.object.value[n:]) for p in props
+                    for q in self._store.quads_for_pattern(None, ox.NamedNode(p), None, graph))
+        q = (f"SELECT ?s ?o WHERE {{ {self.relation_filter(None, types=types, as_of=as_of)} "
+             f"?x <{v.expand('cg:subject')}> ?s ; <{v.expand('cg:object')}> ?o }}")
+        return ((s.value[n:], o.value[n:]) for s, o in self._store.query(q))
+
+    def neighbour_ids(self, entity_id: str, *, types: Optional[frozenset[str]] = None,
+                      as_of: Optional[dt.date] = None) -> list[str]:
+        """Ids one relation away (repeats allowed), from one SPARQL SELECT: no relation is rebuilt."""
+        if types is not None and not types:
+            return []
+        v = self.vocab
+        subj, obj = v.expand("cg:subject"), v.expand("cg:object")
+        q = (f"SELECT ?s ?o WHERE {{ {self.relation_filter(entity_id, types=types, as_of=as_of)} "
+             f"?x <{subj}> ?s ; <{obj}> ?o }}")
+        me, n = v.entity_iri(entity_id), len(v.id_ns)
+        return [(o.value if s.value == me else s.value)[n:] for s, o in self._store.query(q)]
+
+    def native_ego_network(self, entity: str, **kwargs):
+        """The generic ego network (on the native :meth:`expand`), every source read in one query."""
+        from crimegraph.rdf.native import ego_network
+
+        return ego_network(self, entity, **kwargs)
+
+    def native_brokers(self, **kwargs):
+        """Betweenness on a projection read as bare ends and lean vertices (SPARQL, streamed)."""
+        from crimegraph.rdf.native import brokers
+
+        return brokers(self, **kwargs)
 
     def native_actors_in(self, place: str, *, as_of=None, types=("operates_in",)):
         """``actors_in`` with the ``located_in`` hierarchy walked by a SPARQL property path."""

@@ -197,6 +197,6 @@ def _expand_around_hubs(store, center: str, depth: int, types, as_of, cap):
     out.more = more
     behind = {}
     for h in hub_ids:
-        hidden = {o for o, _ in store.adjacent(h, types=types, as_of=as_of)} - set(entities)
+        hidden = set(store.neighbour_ids(h, types=types, as_of=as_of)) - set(entities)
         behind[h] = (degrees[h], len(hidden))
     return out, {h: v for h, v in behind.items() if v[1]}
