@@ -1035,6 +1035,19 @@
     download("svg", url);
     setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   });
+  // the compact layout (map.css, a narrow frame): the Legend button opens the legend and panel
+  var panelsBtn = document.getElementById("cg-panels");
+  function setPanels(open) {
+    document.body.classList.toggle("cg-legend-open", open);
+    document.body.classList.toggle("cg-panel-open", open);
+    panelsBtn.setAttribute("aria-pressed", open ? "true" : "false");
+  }
+  panelsBtn.addEventListener("click", function () { setPanels(panelsBtn.getAttribute("aria-pressed") !== "true"); });
+  network.on("click", function (params) {
+    if ((params.nodes && params.nodes.length) || (params.edges && params.edges.length)) document.body.classList.add("cg-panel-open");
+  });
+  // print the view as it is, the canvas redrawn at the printed size
+  window.addEventListener("beforeprint", function () { network.redraw(); });
   var physicsBox = document.getElementById("cg-physics");
   if (N > META.physicsMaxNodes) {
     physicsBox.disabled = true;

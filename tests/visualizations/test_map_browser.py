@@ -388,3 +388,22 @@ def test_aggregated_map_in_the_browser(open_map, tmp_path, peru_store):
     m.click_node(gid)
     assert "BEST-CONNECTED MEMBERS" in m.panel_text().upper()
     assert_clean(m)
+
+
+def test_print_and_narrow_frame_give_the_graph_the_page(cli, open_map, tmp_path):
+    out = tmp_path / "sp.html"
+    cli("map", "--ego", "shining-path", "--depth", "1", "-o", out, check_rc=0)
+    # a narrow frame (the API's entity page embeds the map at about 1060 px): the graph takes
+    # the whole width; the Legend button opens the legend over it
+    m = open_map(out, viewport=(1060, 720))
+    width = lambda sel: m.eval(f"() => document.querySelector('{sel}').getBoundingClientRect().width")  # noqa: E731
+    assert width("#cg-network") >= 0.95 * 1060 and not m.page.is_visible("#cg-legend")
+    m.page.click("#cg-panels")
+    assert m.page.is_visible("#cg-legend") and "state actor" in m.page.inner_text("#cg-legend-kinds")
+    # print: no controls, no panel; the legend beside the map
+    m.page.emulate_media(media="print")
+    for sel in ("#cg-tools", "#cg-search-box", "#cg-panel"):
+        assert not m.page.is_visible(sel), sel
+    assert m.page.is_visible("#cg-legend") and m.page.is_visible("#cg-network")
+    assert width("#cg-network") > 2 * width("#cg-legend")
+    assert_clean(m)
