@@ -221,7 +221,7 @@
   var FONT = ' system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif';
   var widthCache = new Map();
   var lastLabels = [];
-  var lastLabelIds = []; // the entity of each label drawn (the exports draw the same labels)
+  var lastLabelIds = [], lastLabelStrong = []; // the entity of each label drawn, and its weight (the exports draw the same)
 
   function computeOrder() {
     for (var i = 0; i < N; i++) {
@@ -310,7 +310,7 @@
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
-    var drawn = [], drawnIds = [];
+    var drawn = [], drawnIds = [], drawnStrong = [];
     var budget = 600;
     // Most important first. A label goes where it covers no other label and no
     // node; failing that, the most important labels may cover a less important
@@ -383,10 +383,12 @@
       ctx.fillText(nodeLabel(i), placed[0] + 2, placed[1] + 1);
       drawn.push(placed);
       drawnIds.push(i);
+      drawnStrong.push(strong);
     }
     ctx.restore();
     lastLabels = drawn;
     lastLabelIds = drawnIds;
+    lastLabelStrong = drawnStrong;
   }
   network.on("afterDrawing", drawLabels);
 
@@ -501,14 +503,14 @@
   function relationButton(j, from) {
     var e = EDGES[j];
     var other = e.from === from ? e.to : e.from;
-    var r = RTYPES[e.type] || { label: e.type, color: "#888", dashes: false, symmetric: true, inverse: e.type };
+    var r = RTYPES[e.type] || { label: e.type, color: "#888", symmetric: true, inverse: e.type };
     var phrase;
     if (r.symmetric || e.from === from) phrase = r.label;
     else phrase = r.inverse;
     var meta = AGG ? [plural(e.count, "relation")] : [periodText(e), e.conf, plural(e.cites.length, "source")].filter(Boolean);
     var arrow = r.symmetric ? "" : (e.from === from ? " →" : " ←");
     return el("li", null, el("button", { type: "button", onclick: function () { selectEdge(j); } },
-      el("span", { class: "cg-swatch" + (r.dashes ? " cg-dashed" : ""), style: "border-top-color:" + r.color }),
+      el("span", { class: "cg-swatch" + (!AGG && lineOf(e.conf) !== "solid" ? " cg-dashed" : ""), style: "border-top-color:" + r.color }),
       el("span", { class: "cg-rel-type", text: phrase + arrow + " " }),
       el("span", { text: NODES[other].name }),
       el("div", { class: "cg-rel-meta", text: meta.join(" · ") })));
@@ -584,8 +586,8 @@
       if (AGG) {
         p.appendChild(el("div", { class: "cg-kicker", text: plural(e.count, "relation") + " between the two groups" }));
         p.appendChild(el("ul", { class: "cg-rels" }, Object.keys(e.types).map(function (t) {
-          var rt = RTYPES[t] || { label: t, color: "#888", dashes: false };
-          return el("li", null, el("span", { class: "cg-swatch" + (rt.dashes ? " cg-dashed" : ""), style: "border-top-color:" + rt.color }),
+          var rt = RTYPES[t] || { label: t, color: "#888" };
+          return el("li", null, el("span", { class: "cg-swatch", style: "border-top-color:" + rt.color }),
             el("span", { class: "cg-rel-type", text: rt.label + " " }), el("span", { class: "cg-rel-meta", text: fmt(e.types[t]) }));
         })));
         p.appendChild(el("h3", { text: "Examples (best graded first)" }));
@@ -1011,7 +1013,7 @@
       P.shape(st.shape || "hexagon", p.x, p.y, Math.max(1.5, (VIS.nodes[i].size || 10) * scale), st.color || "#9e9e9e", st.border || "#555555");
     });
     lastLabels.forEach(function (b, k) {
-      var i = lastLabelIds[k], strong = emphasis[i] >= 20;
+      var i = lastLabelIds[k], strong = lastLabelStrong[k];
       var t = svgEl("text", { x: (b[0] + 2).toFixed(1), y: (b[1] + 1 + (strong ? 13.5 : 12) * 0.85).toFixed(1), "font-size": strong ? 13.5 : 12,
                               fill: "#000000", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round" });
       if (strong) t.setAttribute("font-weight", "600");
