@@ -361,17 +361,19 @@
       } else {
         spot = findSpot(w);
       }
-      if (spot < 0 && NODES[i].focus) {
+      var placed = spot >= 0 ? spotBox(spot, w) : null;
+      if (!placed && NODES[i].focus) {
         // a focus entity (ego, path end, place) is always labelled: failing a free spot, the
-        // first spot inside the view that covers no label, else below the node
+        // first of its four spots, moved inside the view, that covers no label; else the first
         if (w === undefined) w = textWidth(ctx, i, font);
-        spot = 0;
         for (var q3 = 0; q3 < 4; q3++) {
-          var b3 = spotBox(q3, w);
-          if (b3[0] >= 0 && b3[2] <= W && b3[1] >= 0 && b3[3] <= H && free(labelsGrid, b3, -2)) { spot = q3; break; }
+          var b3 = spotBox(q3, w), dx = Math.max(0, -b3[0]) - Math.max(0, b3[2] - W),
+              dy = Math.max(0, -b3[1]) - Math.max(0, b3[3] - H);
+          b3 = [b3[0] + dx, b3[1] + dy, b3[2] + dx, b3[3] + dy, i];
+          if (q3 === 0 || free(labelsGrid, b3, -2)) placed = b3;
+          if (placed === b3 && free(labelsGrid, b3, -2)) break;
         }
       }
-      var placed = spot >= 0 ? spotBox(spot, w) : null;
       if (r >= 2.5) occupy(priorGrid, [s[0] - r, s[1] - r, s[0] + r, s[1] + r, i]);
       if (!placed) continue;
       occupy(labelsGrid, placed);

@@ -178,7 +178,7 @@ def test_hiding_a_relation_type_hides_its_orphans(open_map, peru_map):
     assert_clean(m)
 
 
-def test_ego_map_keeps_the_ego_labelled_and_its_focus_when_types_hide(cli, open_map, tmp_path):
+def test_ego_map_keeps_its_focus_labelled_and_state_actors_apart(cli, open_map, tmp_path):
     out = tmp_path / "sp.html"
     cli("map", "--ego", "shining-path", "--depth", "2", "-o", out, check_rc=0)
     m = open_map(out, viewport=(1100, 700))
@@ -189,6 +189,17 @@ def test_ego_map_keeps_the_ego_labelled_and_its_focus_when_types_hide(cli, open_
     m.page.wait_for_timeout(200)
     ids = labelled()
     assert "shining-path" in ids and len(ids) < 37, ids
+    # pushed into the view's corner, where none of its four spots fits, it is still labelled,
+    # its label moved inside the view
+    corner = m.eval("""() => { const n = crimegraphMap.network, c = document.getElementById('cg-network');
+        const i = crimegraphMap.indexOf('shining-path'), p = n.getPosition(i), s = n.getScale();
+        n.moveTo({position: {x: p.x - (c.clientWidth / 2 - 6) / s, y: p.y - (c.clientHeight / 2 - 6) / s}, scale: s});
+        return [c.clientWidth, c.clientHeight]; }""")
+    m.page.wait_for_timeout(200)
+    ids, boxes = labelled(), m.eval("() => crimegraphMap.labelBoxes()")
+    assert "shining-path" in ids, ids
+    box = boxes[ids.index("shining-path")]
+    assert box[0] >= 0 and box[1] >= 0 and box[2] <= corner[0] and box[3] <= corner[1], (box, corner)
     # state actors and criminal groups are drawn apart (group, colour and shape)
     groups = m.eval("""() => { const d = crimegraphMap.data, o = crimegraphMap.network.groups;
         const g = id => d.nodes[crimegraphMap.indexOf(id)].g;
@@ -358,6 +369,11 @@ def test_path_map_in_the_browser(cli, open_map, tmp_path):
     data = m.eval("() => window.crimegraphMap.data.edges.filter(e => e.hl).length")
     assert data >= 2
     assert m.drawn()["edges"] == m.eval("() => window.crimegraphMap.data.edges.length")
+    # the path's ends stay labelled, zoomed out far enough that most labels give way
+    m.eval("() => { const n = crimegraphMap.network; n.moveTo({scale: n.getScale() * 0.3}); }")
+    m.page.wait_for_timeout(200)
+    ids = m.eval("() => crimegraphMap.labelIds().map(i => crimegraphMap.data.nodes[i].id)")
+    assert {"tren-de-aragua", "shining-path"} <= set(ids), ids
     assert_clean(m)
 
 
@@ -406,4 +422,9 @@ def test_print_and_narrow_frame_give_the_graph_the_page(cli, open_map, tmp_path)
         assert not m.page.is_visible(sel), sel
     assert m.page.is_visible("#cg-legend") and m.page.is_visible("#cg-network")
     assert width("#cg-network") > 2 * width("#cg-legend")
+    # printed on A4 landscape: one page, with the title and the legend's words in it
+    import re
+
+    pdf = m.page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     assert_clean(m)
