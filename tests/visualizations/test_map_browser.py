@@ -403,6 +403,9 @@ def test_aggregated_map_in_the_browser(open_map, tmp_path, peru_store):
     gid = m.eval("() => window.crimegraphMap.data.nodes[0].id")
     m.click_node(gid)
     assert "BEST-CONNECTED MEMBERS" in m.panel_text().upper()
+    # a map of groups exports too: its legend names the groups, not entity kinds
+    png, svg = m.eval("() => [crimegraphMap.exportPNG().legend, crimegraphMap.exportSVG().svg]")
+    assert png[:2] == ["Groups", "group"] and "Sources (" in svg and "<title>" in svg
     assert_clean(m)
 
 
