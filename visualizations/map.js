@@ -637,7 +637,7 @@
     p.appendChild(el("h3", { text: "How to read this map" }));
     p.appendChild(el("ul", { class: "cg-help" },
       el("li", { text: "Click an entity or a line to see its description, period, confidence and sources with quotes." }),
-      el("li", { text: "Find an entity with the search box; untick legend rows to hide kinds or relation types." }),
+      el("li", { text: "Find an entity with the search box; untick legend rows to hide entity groups or relation types (entities left without relations go too, unless you tick “keep”). PNG and SVG save the view with its title, legend, date and sources." }),
       META.years ? el("li", { text: "Move the year slider to see the graph as of the end of that year: relations valid then are solid, undated ones already reported by then are dashed, what was not yet known or had ended is hidden." }) : null,
       el("li", { text: "Scroll to zoom; more names appear as you zoom in. Drag to pan." })));
     p.appendChild(el("p", { class: "cg-note", text: "Confidence uses the Admiralty code: a letter for source reliability (A best, F cannot be judged) and a digit for credibility (1 confirmed, 6 cannot be judged)." }));
