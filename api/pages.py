@@ -79,7 +79,7 @@ th{font-size:.85rem;color:var(--mute);font-weight:600;background:#f4f5f6}
 td.conf{white-space:nowrap}td.period{white-space:nowrap}
 ol.cites,ul.cites{margin:.1rem 0;padding-left:1.1rem}.cites li{margin:.15rem 0}
 q{color:#3d454d;font-style:italic}.small{font-size:.85rem;color:var(--mute)}
-iframe.map{width:100%;height:460px;border:1px solid var(--line);background:#fff}
+iframe.map{width:100%;height:min(82vh,760px);min-height:520px;border:1px solid var(--line);background:#fff}
 input[type=search],input[type=text],select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid #b9c1c9;border-radius:3px}
 button{font:inherit;padding:.35rem .9rem;border:0;border-radius:3px;background:var(--acc);color:#fff;cursor:pointer}
 textarea{width:100%;min-height:14rem;font:13px/1.45 ui-monospace,monospace}

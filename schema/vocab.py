@@ -198,7 +198,8 @@ class RelationType:
 
     @property
     def dashes(self) -> bool:
-        """Drawn dashed: the adversarial nature."""
+        """The adversarial nature. (The maps and report charts no longer dash by nature: their
+        line style says the confidence, ``visualizations/style.py`` ``LINE_STYLES``.)"""
         return NATURES[self.nature].dashes
 
     @property

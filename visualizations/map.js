@@ -24,6 +24,11 @@
   DATA.legend.relations.forEach(function (r) { RTYPES[r.id] = r; });
   var KINDS = {};
   DATA.legend.kinds.forEach(function (k) { KINDS[k.id] = k; });
+  // entity groups (style.py GROUPS: state actors apart from criminal groups), the legend's rows
+  var GROUPS = DATA.legend.groups || DATA.legend.kinds;
+  var GROUP = {};
+  GROUPS.forEach(function (g) { GROUP[g.id] = g; });
+  function groupOf(n) { return n.g || n.kind; }
 
   // ------------------------------------------------------------------ DOM helpers
   function el(tag, attrs) {
@@ -108,8 +113,13 @@
     v.title = bits.join(" · ");
   });
 
-  var hiddenKinds = new Set();
+  var hiddenKinds = new Set(); // entity groups unticked in the legend
   var hiddenTypes = new Set();
+  // Entities left with no relation on screen once relation types are hidden ("orphans") are
+  // hidden with them, unless the reader ticks "keep entities left without relations". The focus
+  // entities (ego, path ends, place) stay; so does an entity the reader searched for (pinned).
+  var keepOrphans = false;
+  var pinned = new Set();
   var year = null; // null: all years
   var nodeOn = new Uint8Array(N).fill(1);
   var edgeOn = new Uint8Array(M).fill(1);
@@ -129,7 +139,7 @@
     timeCounts = year === null ? null : counts;
     for (var i = 0; i < N; i++) {
       var n = NODES[i];
-      var on = !hiddenKinds.has(n.kind);
+      var on = !hiddenKinds.has(groupOf(n));
       if (on && year !== null && !n.focus) {
         // shown with one of its relations; one without any, by its own window (an event of a
         // later year, a group founded later is not there yet)
@@ -141,6 +151,18 @@
     for (var k = 0; k < M; k++) {
       var e = EDGES[k];
       edgeOn[k] = byTime[k] && !hiddenTypes.has(e.type) && nodeOn[e.from] && nodeOn[e.to] ? 1 : 0;
+    }
+    if (!keepOrphans && hiddenTypes.size) {
+      // an entity whose relations on screen were all of hidden types goes with them
+      for (var o = 0; o < N; o++) {
+        if (!nodeOn[o] || NODES[o].focus || pinned.has(o) || !incident[o].length) continue;
+        var inc = incident[o], shown = false, byType = false;
+        for (var q = 0; q < inc.length; q++) {
+          if (edgeOn[inc[q]]) { shown = true; break; }
+          if (hiddenTypes.has(EDGES[inc[q]].type)) byType = true;
+        }
+        if (!shown && byType) nodeOn[o] = 0;
+      }
     }
   }
 
@@ -199,6 +221,7 @@
   var FONT = ' system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif';
   var widthCache = new Map();
   var lastLabels = [];
+  var lastLabelIds = [], lastLabelStrong = []; // the entity of each label drawn, and its weight (the exports draw the same)
 
   function computeOrder() {
     for (var i = 0; i < N; i++) {
@@ -287,7 +310,7 @@
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
-    var drawn = [];
+    var drawn = [], drawnIds = [], drawnStrong = [];
     var budget = 600;
     // Most important first. A label goes where it covers no other label and no
     // node; failing that, the most important labels may cover a less important
@@ -339,6 +362,18 @@
         spot = findSpot(w);
       }
       var placed = spot >= 0 ? spotBox(spot, w) : null;
+      if (!placed && NODES[i].focus) {
+        // a focus entity (ego, path end, place) is always labelled: failing a free spot, the
+        // first of its four spots, moved inside the view, that covers no label; else the first
+        if (w === undefined) w = textWidth(ctx, i, font);
+        for (var q3 = 0; q3 < 4; q3++) {
+          var b3 = spotBox(q3, w), dx = Math.max(0, -b3[0]) - Math.max(0, b3[2] - W),
+              dy = Math.max(0, -b3[1]) - Math.max(0, b3[3] - H);
+          b3 = [b3[0] + dx, b3[1] + dy, b3[2] + dx, b3[3] + dy, i];
+          if (q3 === 0 || free(labelsGrid, b3, -2)) placed = b3;
+          if (placed === b3 && free(labelsGrid, b3, -2)) break;
+        }
+      }
       if (r >= 2.5) occupy(priorGrid, [s[0] - r, s[1] - r, s[0] + r, s[1] + r, i]);
       if (!placed) continue;
       occupy(labelsGrid, placed);
@@ -349,9 +384,13 @@
       ctx.fillStyle = keepNodes && !keepNodes.has(i) ? "#a0a0a6" : strong ? "#000000" : "#1d1d1f";
       ctx.fillText(nodeLabel(i), placed[0] + 2, placed[1] + 1);
       drawn.push(placed);
+      drawnIds.push(i);
+      drawnStrong.push(strong);
     }
     ctx.restore();
     lastLabels = drawn;
+    lastLabelIds = drawnIds;
+    lastLabelStrong = drawnStrong;
   }
   network.on("afterDrawing", drawLabels);
 
@@ -372,7 +411,7 @@
   function relationSwatch(r) {
     var s = svgEl("svg", { width: 30, height: 12, viewBox: "0 0 30 12", "aria-hidden": "true" });
     var line = { x1: 1, y1: 6, x2: r.symmetric ? 29 : 22, y2: 6, stroke: r.color, "stroke-width": 2.5 };
-    if (r.dashes) line["stroke-dasharray"] = "5 3";
+    if (r.dash) line["stroke-dasharray"] = r.dash;
     s.appendChild(svgEl("line", line));
     if (!r.symmetric) s.appendChild(svgEl("polygon", { points: "21,1.5 29,6 21,10.5", fill: r.color }));
     return s;
@@ -393,7 +432,7 @@
   (function buildLegend() {
     var kinds = document.getElementById("cg-legend-kinds");
     kinds.appendChild(el("h3", { text: AGG ? "Groups" : "Entities" }));
-    DATA.legend.kinds.forEach(function (k) {
+    GROUPS.forEach(function (k) {
       kinds.appendChild(legendRow(kindSwatch(k.shape, k.color, k.border), k.label, k.count, hiddenKinds, k.id));
     });
     var rels = document.getElementById("cg-legend-relations");
@@ -414,8 +453,22 @@
         }
       });
       if (AGG) rels.appendChild(el("label", { title: "Lines whose relations have no clear majority type" }, el("span"),
-                                   relationSwatch({ color: "#8c8c8c", symmetric: true, dashes: false }),
+                                   relationSwatch({ color: "#8c8c8c", symmetric: true }),
                                    el("span", { text: "mixed types" }), el("span")));
+      if (!AGG) {
+        var keepBox = el("input", { type: "checkbox", id: "cg-keep-orphans" });
+        keepBox.addEventListener("change", function () { keepOrphans = keepBox.checked; applyFilters(); });
+        rels.appendChild(el("label", { class: "cg-keep", title: "Hiding a relation type also hides the entities it leaves without any relation on screen; tick to keep them" },
+                            keepBox, el("span", { text: "keep entities left without relations" })));
+      }
+    }
+    if ((DATA.legend.lines || []).length) {
+      var lines = document.getElementById("cg-legend-lines");
+      lines.appendChild(el("h3", { text: "Confidence (line style)" }));
+      DATA.legend.lines.forEach(function (l) {
+        lines.appendChild(el("label", { class: "cg-static" }, el("span"),
+          relationSwatch({ color: "#555555", symmetric: true, dash: l.dash }), el("span", { text: l.label }), el("span")));
+      });
     }
     var sizeNote = {
       degree: "Node size: number of relations in this map.",
@@ -426,7 +479,7 @@
       none: ""
     }[META.sizeBy] || "";
     var notes = [sizeNote];
-    if (!AGG) notes.push("Arrows point from subject to object; mutual relations have none. Colours: the nature of each relation; dashed lines: adversarial ones (rivals, opponents, targets).");
+    if (!AGG) notes.push("Arrows point from subject to object; mutual relations have none. Colours: the nature of each relation; line style: its confidence.");
     if (hasHighlight) notes.push("Bold, labelled lines: the connecting path.");
     document.getElementById("cg-legend-size").textContent = notes.filter(Boolean).join(" ");
   })();
@@ -452,14 +505,14 @@
   function relationButton(j, from) {
     var e = EDGES[j];
     var other = e.from === from ? e.to : e.from;
-    var r = RTYPES[e.type] || { label: e.type, color: "#888", dashes: false, symmetric: true, inverse: e.type };
+    var r = RTYPES[e.type] || { label: e.type, color: "#888", symmetric: true, inverse: e.type };
     var phrase;
     if (r.symmetric || e.from === from) phrase = r.label;
     else phrase = r.inverse;
     var meta = AGG ? [plural(e.count, "relation")] : [periodText(e), e.conf, plural(e.cites.length, "source")].filter(Boolean);
     var arrow = r.symmetric ? "" : (e.from === from ? " →" : " ←");
     return el("li", null, el("button", { type: "button", onclick: function () { selectEdge(j); } },
-      el("span", { class: "cg-swatch" + (r.dashes ? " cg-dashed" : ""), style: "border-top-color:" + r.color }),
+      el("span", { class: "cg-swatch" + (!AGG && lineOf(e.conf) !== "solid" ? " cg-dashed" : ""), style: "border-top-color:" + r.color }),
       el("span", { class: "cg-rel-type", text: phrase + arrow + " " }),
       el("span", { text: NODES[other].name }),
       el("div", { class: "cg-rel-meta", text: meta.join(" · ") })));
@@ -470,7 +523,7 @@
       var n = NODES[i];
       p.appendChild(el("h2", { text: n.name }));
       if (AGG) return groupView(p, n);
-      var kicker = el("div", { class: "cg-kicker" }, typeLabel(n.type) + " · " + ((KINDS[n.kind] || {}).label || n.kind));
+      var kicker = el("div", { class: "cg-kicker" }, typeLabel(n.type) + " · " + ((GROUP[groupOf(n)] || KINDS[n.kind] || {}).label || n.kind));
       if (n.status) kicker.append(" ", el("span", { class: "cg-chip", text: n.status }));
       p.appendChild(kicker);
       if (n.aliases && n.aliases.length) {
@@ -535,8 +588,8 @@
       if (AGG) {
         p.appendChild(el("div", { class: "cg-kicker", text: plural(e.count, "relation") + " between the two groups" }));
         p.appendChild(el("ul", { class: "cg-rels" }, Object.keys(e.types).map(function (t) {
-          var rt = RTYPES[t] || { label: t, color: "#888", dashes: false };
-          return el("li", null, el("span", { class: "cg-swatch" + (rt.dashes ? " cg-dashed" : ""), style: "border-top-color:" + rt.color }),
+          var rt = RTYPES[t] || { label: t, color: "#888" };
+          return el("li", null, el("span", { class: "cg-swatch", style: "border-top-color:" + rt.color }),
             el("span", { class: "cg-rel-type", text: rt.label + " " }), el("span", { class: "cg-rel-meta", text: fmt(e.types[t]) }));
         })));
         p.appendChild(el("h3", { text: "Examples (best graded first)" }));
@@ -584,7 +637,7 @@
     p.appendChild(el("h3", { text: "How to read this map" }));
     p.appendChild(el("ul", { class: "cg-help" },
       el("li", { text: "Click an entity or a line to see its description, period, confidence and sources with quotes." }),
-      el("li", { text: "Find an entity with the search box; untick legend rows to hide kinds or relation types." }),
+      el("li", { text: "Find an entity with the search box; untick legend rows to hide entity groups or relation types (entities left without relations go too, unless you tick “keep”). PNG and SVG save the view with its title, legend, date and sources." }),
       META.years ? el("li", { text: "Move the year slider to see the graph as of the end of that year: relations valid then are solid, undated ones already reported by then are dashed, what was not yet known or had ended is hidden." }) : null,
       el("li", { text: "Scroll to zoom; more names appear as you zoom in. Drag to pan." })));
     p.appendChild(el("p", { class: "cg-note", text: "Confidence uses the Admiralty code: a letter for source reliability (A best, F cannot be judged) and a digit for credibility (1 confirmed, 6 cannot be judged)." }));
@@ -639,12 +692,14 @@
 
   function reveal(i) {
     var n = NODES[i];
-    if (hiddenKinds.has(n.kind)) {
-      hiddenKinds.delete(n.kind);
+    var g = groupOf(n);
+    if (hiddenKinds.has(g)) {
+      hiddenKinds.delete(g);
       document.querySelectorAll("#cg-legend-kinds label").forEach(function (row) {
-        if (row.dataset.key === n.kind) { row.classList.remove("cg-off"); row.querySelector("input").checked = true; }
+        if (row.dataset.key === g) { row.classList.remove("cg-off"); row.querySelector("input").checked = true; }
       });
     }
+    pinned.add(i);
     if (year !== null) setYear(null);
     applyFilters();
   }
@@ -756,20 +811,247 @@
   }
   document.getElementById("cg-zoom-in").addEventListener("click", function () { zoom(1.4); });
   document.getElementById("cg-zoom-out").addEventListener("click", function () { zoom(1 / 1.4); });
-  document.getElementById("cg-png").addEventListener("click", function () {
-    var src = container.querySelector("canvas");
+  // ------------------------------------------------------------------ exports (PNG, SVG)
+  // Both are made here from what is on screen: the view of the map as drawn (the PNG copies the
+  // canvas, the SVG redraws the same entities, lines and labels as vectors), under a title and
+  // subtitle, beside a legend of what is shown (entity groups, relation natures, line styles),
+  // above an as-of line and a sources line. One "painter" draws the frame for both.
+  var EXPORT = { legendW: 250, pad: 16, headH: 58, footH: 44, font: FONT };
+  function canvasPainter(c) {
+    return {
+      text: function (x, y, t, size, color, weight) {
+        c.font = (weight || "") + " " + size + "px" + FONT; c.fillStyle = color; c.textBaseline = "alphabetic"; c.fillText(t, x, y);
+      },
+      width: function (t, size, weight) { c.font = (weight || "") + " " + size + "px" + FONT; return c.measureText(t).width; },
+      line: function (x1, y1, x2, y2, color, w, dash) {
+        c.beginPath(); c.setLineDash(dash ? dash.split(",").map(Number) : []); c.strokeStyle = color; c.lineWidth = w;
+        c.moveTo(x1, y1); c.lineTo(x2, y2); c.stroke(); c.setLineDash([]);
+      },
+      rect: function (x, y, w, h, fill, stroke) {
+        if (fill) { c.fillStyle = fill; c.fillRect(x, y, w, h); }
+        if (stroke) { c.strokeStyle = stroke; c.lineWidth = 1; c.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1); }
+      },
+      shape: function (kind, x, y, r, fill, stroke) {
+        c.beginPath();
+        shapePoints(kind, x, y, r, function (px, py, first) { if (first) c.moveTo(px, py); else c.lineTo(px, py); },
+                    function () { c.arc(x, y, r, 0, 2 * Math.PI); });
+        c.closePath(); c.fillStyle = fill; c.fill(); c.strokeStyle = stroke; c.lineWidth = 1; c.stroke();
+      }
+    };
+  }
+  function svgPainter(root, measure) {
+    function add(tag, a) { var e = svgEl(tag, a); root.appendChild(e); return e; }
+    return {
+      text: function (x, y, t, size, color, weight) {
+        var e = add("text", { x: x.toFixed(1), y: y.toFixed(1), "font-size": size, fill: color });
+        if (weight) e.setAttribute("font-weight", weight);
+        e.textContent = t;
+      },
+      width: measure.width,
+      line: function (x1, y1, x2, y2, color, w, dash) {
+        var a = { x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1), stroke: color, "stroke-width": w };
+        if (dash) a["stroke-dasharray"] = dash;
+        add("line", a);
+      },
+      rect: function (x, y, w, h, fill, stroke) {
+        add("rect", { x: x, y: y, width: w, height: h, fill: fill || "none", stroke: stroke || "none" });
+      },
+      shape: function (kind, x, y, r, fill, stroke) {
+        var pts = [], circle = false;
+        shapePoints(kind, x, y, r, function (px, py) { pts.push(px.toFixed(1) + "," + py.toFixed(1)); }, function () { circle = true; });
+        if (circle) add("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: fill, stroke: stroke });
+        else add("polygon", { points: pts.join(" "), fill: fill, stroke: stroke });
+      }
+    };
+  }
+  // the outline of a vis-network shape of radius r at (x, y)
+  function shapePoints(kind, x, y, r, to, circle) {
+    var k, pts = [];
+    if (kind === "square") pts = [[-r, -r], [r, -r], [r, r], [-r, r]];
+    else if (kind === "diamond") pts = [[0, -r * 1.3], [r * 1.3, 0], [0, r * 1.3], [-r * 1.3, 0]];
+    else if (kind === "triangle") pts = [[0, -r * 1.15], [r, r * 0.75], [-r, r * 0.75]];
+    else if (kind === "hexagon") for (k = 0; k < 6; k++) pts.push([r * Math.cos(Math.PI / 3 * k + Math.PI / 6), r * Math.sin(Math.PI / 3 * k + Math.PI / 6)]);
+    else if (kind === "star") for (k = 0; k < 10; k++) {
+      var rr = k % 2 ? r * 0.5 : r * 1.2, a = -Math.PI / 2 + Math.PI / 5 * k;
+      pts.push([rr * Math.cos(a), rr * Math.sin(a)]);
+    }
+    else return circle();
+    pts.forEach(function (p, q) { to(x + p[0], y + p[1], q === 0); });
+  }
+  // the line style of a confidence code (style.py LINE_STYLES: by the credibility digit)
+  function lineOf(conf) {
+    var c = parseInt(String(conf).slice(1), 10);
+    var hit = (DATA.legend.lines || []).filter(function (l) { return l.creds.indexOf(c) >= 0; })[0];
+    return hit ? hit.id : "solid";
+  }
+  function asOfText() {
+    var per = META.period || {};
+    if (year !== null) return "as of the end of " + year;
+    if (per.as_of) return "as of " + per.as_of;
+    return "as of " + META.generated + " (the data on that day)";
+  }
+  // what the view shows: its entities, lines and the sources they cite
+  function shownNow() {
+    var nodes = network.body.nodeIndices.slice(), edges = network.body.edgeIndices.slice();
+    var groups = {}, natures = {}, lines = {}, cited = new Set();
+    nodes.forEach(function (i) {
+      groups[groupOf(NODES[i])] = (groups[groupOf(NODES[i])] || 0) + 1;
+      (NODES[i].cites || []).forEach(function (c) { cited.add(c.s); });
+    });
+    edges.forEach(function (j) {
+      var e = EDGES[j], r = RTYPES[e.type];
+      if (r && r.nature) natures[r.nature] = (natures[r.nature] || 0) + 1;
+      if (e.conf) lines[lineOf(e.conf)] = 1;
+      (e.cites || []).forEach(function (c) { cited.add(c.s); });
+    });
+    return { nodes: nodes, edges: edges, groups: groups, natures: natures, lines: lines, cited: Array.from(cited) };
+  }
+  function sourcesText(cited) {
+    var names = [], seen = new Set();
+    cited.sort(function (a, b) { return a - b; }).forEach(function (s) {
+      var row = SOURCES[s]; if (!row) return;
+      var n = row.publisher || row.title;
+      if (!seen.has(n)) { seen.add(n); names.push(n); }
+    });
+    return "Sources (" + fmt(cited.length) + " cited): " + names.join("; ");
+  }
+  function fitText(P, t, size, maxW, tail) {
+    tail = tail == null ? "…" : tail;
+    if (P.width(t, size) <= maxW) return t;
+    var lo = 0, hi = t.length;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (P.width(t.slice(0, mid) + tail, size) <= maxW) lo = mid; else hi = mid - 1; }
+    return t.slice(0, lo) + tail;
+  }
+  // the frame around the map: title, legend, as-of and sources lines; returns the legend's rows
+  function drawFrame(P, W, H, mapW, mapH, shown) {
+    var X = EXPORT, legendX = X.pad + mapW + X.pad;
+    P.rect(0, 0, W, H, "#ffffff");
+    P.text(X.pad, 28, fitText(P, META.title, 20, W - 2 * X.pad), 20, "#000000", "bold");
+    if (META.subtitle) P.text(X.pad, 48, fitText(P, META.subtitle, 13, W - 2 * X.pad), 13, "#444444");
+    P.rect(X.pad, X.headH, mapW, mapH, null, "#d0d0d6");
+    var y = X.headH + 16, rows = [];
+    function head(t) { y += 6; P.text(legendX, y, t, 12.5, "#333333", "bold"); y += 8; rows.push(t); }
+    function row(t) { rows.push(t); }
+    head(AGG ? "Groups" : "Entities");
+    GROUPS.forEach(function (g) {
+      if (!shown.groups[g.id]) return;
+      y += 10; P.shape(g.shape || "dot", legendX + 9, y, 6, g.color, g.border);
+      P.text(legendX + 24, y + 4.5, g.label + " (" + fmt(shown.groups[g.id]) + ")", 12, "#111111"); y += 10; row(g.label);
+    });
+    var natures = (DATA.legend.natures || []).filter(function (n) { return shown.natures[n.id]; });
+    if (natures.length) {
+      y += 6; head("Relations (colour: nature)");
+      natures.forEach(function (n) {
+        y += 10; P.line(legendX, y, legendX + 20, y, n.color, 3);
+        P.text(legendX + 26, y + 4.5, n.label + (n.criminal ? " · criminal tie" : "") + " (" + fmt(shown.natures[n.id]) + ")", 12, "#111111");
+        y += 10; row(n.label);
+      });
+    } else if (AGG && shown.edges.length) {
+      y += 6; head("Lines: relations between groups");
+    }
+    var lines = (DATA.legend.lines || []).filter(function (l) { return shown.lines[l.id]; });
+    if (lines.length) {
+      y += 6; head("Confidence (line style)");
+      lines.forEach(function (l) {
+        y += 10; P.line(legendX, y, legendX + 20, y, "#444444", 1.6, l.dash);
+        P.text(legendX + 26, y + 4.5, fitText(P, l.label, 11.5, X.legendW - 30), 11.5, "#111111"); y += 10; row(l.label);
+      });
+    }
+    var c = shown;
+    var fy = X.headH + mapH + 18;
+    P.text(X.pad, fy, fitText(P, asOfText() + " · " + plural(c.nodes.length, AGG ? "group" : "entity", AGG ? "groups" : "entities") + ", " +
+           plural(c.edges.length, AGG ? "line" : "relation") + " shown · crimegraph, generated " + META.generated, 12, W - 2 * X.pad), 12, "#333333");
+    P.text(X.pad, fy + 18, fitText(P, sourcesText(c.cited), 11.5, W - 2 * X.pad, "… (all in the map's panel)"), 11.5, "#444444");
+    return rows;
+  }
+  function exportSize() {
+    var mapW = container.clientWidth, mapH = container.clientHeight;
+    var W = EXPORT.pad + mapW + EXPORT.pad + EXPORT.legendW + EXPORT.pad;
+    return { W: W, H: EXPORT.headH + mapH + EXPORT.footH, mapW: mapW, mapH: mapH };
+  }
+  function exportPNG() {
+    var sz = exportSize(), src = container.querySelector("canvas");
+    var ratio = src.width / sz.mapW || 1;
     var out = document.createElement("canvas");
-    out.width = src.width; out.height = src.height;
+    out.width = Math.round(sz.W * ratio); out.height = Math.round(sz.H * ratio);
     var c = out.getContext("2d");
-    c.fillStyle = "#ffffff";
-    c.fillRect(0, 0, out.width, out.height);
-    c.drawImage(src, 0, 0);
-    var a = el("a", { download: (norm(META.title).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "map") + ".png" });
-    a.href = out.toDataURL("image/png");
+    c.scale(ratio, ratio);
+    var shown = shownNow();
+    var rows = drawFrame(canvasPainter(c), sz.W, sz.H, sz.mapW, sz.mapH, shown);
+    c.drawImage(src, EXPORT.pad, EXPORT.headH, sz.mapW, sz.mapH);
+    return { canvas: out, legend: rows, width: out.width, height: out.height };
+  }
+  function exportSVG() {
+    var sz = exportSize(), shown = shownNow();
+    var svg = svgEl("svg", { xmlns: "http://www.w3.org/2000/svg", width: sz.W, height: sz.H, viewBox: "0 0 " + sz.W + " " + sz.H,
+                             "font-family": "'DejaVu Sans', 'Liberation Sans', Arial, sans-serif" });
+    var title = svgEl("title", {}); title.textContent = META.title; svg.appendChild(title);
+    var measure = canvasPainter(document.createElement("canvas").getContext("2d"));
+    var rows = drawFrame(svgPainter(svg, measure), sz.W, sz.H, sz.mapW, sz.mapH, shown);
+    var clipDefs = svgEl("defs", {}), clip = svgEl("clipPath", { id: "cg-map-clip" });
+    clip.appendChild(svgEl("rect", { x: 0, y: 0, width: sz.mapW, height: sz.mapH }));
+    clipDefs.appendChild(clip); svg.appendChild(clipDefs);
+    var g = svgEl("g", { transform: "translate(" + EXPORT.pad + "," + EXPORT.headH + ")", "clip-path": "url(#cg-map-clip)" });
+    svg.appendChild(g);
+    var P = svgPainter(g, measure), scale = network.getScale();
+    function at(i) { return network.canvasToDOM(network.getPosition(i)); }
+    var pos = {};
+    shown.nodes.forEach(function (i) { pos[i] = at(i); });
+    shown.edges.forEach(function (j) {
+      var v = edgesDS.get(j), e = EDGES[j], a = pos[e.from], b = pos[e.to];
+      if (!a || !b) return;
+      var col = typeof v.color === "object" ? v.color.color : v.color;
+      var dash = Array.isArray(v.dashes) ? v.dashes.map(function (d) { return d * scale; }).join(",") : "";
+      P.line(a.x, a.y, b.x, b.y, col, Math.max(0.6, (v.width || 1.4) * scale), dash);
+      if (v.arrows !== "" && !AGG) {
+        var dx = b.x - a.x, dy = b.y - a.y, L = Math.sqrt(dx * dx + dy * dy) || 1;
+        var rr = (VIS.nodes[e.to].size || 10) * scale, al = Math.max(3, 8 * scale), tx = b.x - dx / L * rr, ty = b.y - dy / L * rr;
+        var px = -dy / L * al * 0.45, py = dx / L * al * 0.45, bx = tx - dx / L * al, by = ty - dy / L * al;
+        g.appendChild(svgEl("polygon", { points: [tx, ty, bx + px, by + py, bx - px, by - py].map(function (q) { return q.toFixed(1); }).join(" "), fill: col }));
+      }
+    });
+    shown.nodes.forEach(function (i) {
+      var st = GROUP[groupOf(NODES[i])] || {}, p = pos[i];
+      P.shape(st.shape || "hexagon", p.x, p.y, Math.max(1.5, (VIS.nodes[i].size || 10) * scale), st.color || "#9e9e9e", st.border || "#555555");
+    });
+    lastLabels.forEach(function (b, k) {
+      var i = lastLabelIds[k], strong = lastLabelStrong[k];
+      var t = svgEl("text", { x: (b[0] + 2).toFixed(1), y: (b[1] + 1 + (strong ? 13.5 : 12) * 0.85).toFixed(1), "font-size": strong ? 13.5 : 12,
+                              fill: "#000000", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round" });
+      if (strong) t.setAttribute("font-weight", "600");
+      t.textContent = nodeLabel(i);
+      g.appendChild(t);
+    });
+    return { svg: new XMLSerializer().serializeToString(svg), legend: rows, width: sz.W, height: sz.H };
+  }
+  function download(name, href) {
+    var a = el("a", { download: (norm(META.title).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "map") + "." + name });
+    a.href = href;
     document.body.appendChild(a);
     a.click();
     a.remove();
+  }
+  document.getElementById("cg-png").addEventListener("click", function () {
+    download("png", exportPNG().canvas.toDataURL("image/png"));
   });
+  document.getElementById("cg-svg").addEventListener("click", function () {
+    var url = URL.createObjectURL(new Blob([exportSVG().svg], { type: "image/svg+xml" }));
+    download("svg", url);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  });
+  // the compact layout (map.css, a narrow frame): the Legend button opens the legend and panel
+  var panelsBtn = document.getElementById("cg-panels");
+  function setPanels(open) {
+    document.body.classList.toggle("cg-legend-open", open);
+    document.body.classList.toggle("cg-panel-open", open);
+    panelsBtn.setAttribute("aria-pressed", open ? "true" : "false");
+  }
+  panelsBtn.addEventListener("click", function () { setPanels(panelsBtn.getAttribute("aria-pressed") !== "true"); });
+  network.on("click", function (params) {
+    if ((params.nodes && params.nodes.length) || (params.edges && params.edges.length)) document.body.classList.add("cg-panel-open");
+  });
+  // print the view as it is, the canvas redrawn at the printed size
+  window.addEventListener("beforeprint", function () { network.redraw(); });
   var physicsBox = document.getElementById("cg-physics");
   if (N > META.physicsMaxNodes) {
     physicsBox.disabled = true;
@@ -815,7 +1097,16 @@
     },
     focus: function (i) { focusNode(i, false); },
     selectEdge: selectEdge,
-    setYear: function (y) { setYear(y); applyFilters(); }
+    setYear: function (y) { setYear(y); applyFilters(); },
+    labelIds: function () { return lastLabelIds.slice(); },
+    hideRelationType: function (t, hide) {
+      document.querySelectorAll("#cg-legend-relations label").forEach(function (row) {
+        var box = row.querySelector("input");
+        if (row.dataset.key === t && box && box.checked === !!hide) box.click();
+      });
+    },
+    exportPNG: function () { var x = exportPNG(); return { dataUrl: x.canvas.toDataURL("image/png"), legend: x.legend, width: x.width, height: x.height }; },
+    exportSVG: exportSVG
   };
   window.crimegraphMap = api;
 

@@ -44,7 +44,7 @@ from crimegraph.errors import CrimegraphError, SourceNotFound, UsageError
 from crimegraph.graph.subgraph import Subgraph
 from crimegraph.schema.compact import no_gc
 from crimegraph.schema.models import Citation, Entity, Relation, Source
-from crimegraph.schema.vocab import RELATION_TYPES
+from crimegraph.schema.vocab import ENTITY_TYPES, RELATION_TYPES
 
 from . import style
 from .layout import EDGE_LENGTH, compute_layout
@@ -62,6 +62,8 @@ _ASSETS = Path(__file__).parent
 #: line opacity; on a path map, lines off the path are fainter
 EDGE_ALPHA = 0.85
 FAINT_ALPHA = 0.3
+#: vis-network dash patterns (canvas units) of the line styles of :data:`style.LINE_STYLES`
+VIS_DASHES = {"dashed": [8, 5], "dotted": [2, 4]}
 
 
 class MapTooLarge(CrimegraphError):
@@ -198,6 +200,7 @@ class MapModel:
     sources: list[dict]
     kind_counts: dict[str, int]
     type_counts: dict[str, int]
+    group_counts: dict[str, int] = field(default_factory=dict)
     aggregated: Optional[str] = None
     values: Optional[list[float]] = None  # node measure fixed by the model (aggregates)
     notes: list[str] = field(default_factory=list)
@@ -214,9 +217,14 @@ def _entity_model(sg: Subgraph, entities: list[Entity], relations: list[Relation
             highlighted_nodes.update((r.subject, r.object))
     nodes = []
     kind_counts: dict[str, int] = {}
+    group_counts: dict[str, int] = {}
+    group_of = {t: style.entity_group(t).name for t in ENTITY_TYPES}
     for e in entities:
         kind_counts[e.kind.value] = kind_counts.get(e.kind.value, 0) + 1
-        rec: dict[str, Any] = {"id": e.id, "name": e.name, "kind": e.kind.value, "type": e.type}
+        g = group_of[e.type]
+        group_counts[g] = group_counts.get(g, 0) + 1
+        rec: dict[str, Any] = {"id": e.id, "name": e.name, "kind": e.kind.value, "type": e.type,
+                               "g": g}
         if e.aliases:
             rec["aliases"] = [[a.name, a.lang] if a.lang else [a.name] for a in e.aliases]
         if e.description:
@@ -276,7 +284,7 @@ def _entity_model(sg: Subgraph, entities: list[Entity], relations: list[Relation
             rec["arc"] = k
         edges.append(rec)
     return MapModel(nodes=nodes, edges=edges, sources=sources.rows, kind_counts=kind_counts,
-                    type_counts=type_counts)
+                    type_counts=type_counts, group_counts=group_counts)
 
 
 #: bases whose window is a period, lifetime or event date: valid, not merely reported
@@ -358,7 +366,8 @@ def _vis_network(model: MapModel, positions, radii, physics: bool):
     vis_nodes = []
     for i, rec in enumerate(model.nodes):
         x, y = positions[i]
-        item: dict[str, Any] = {"id": i, "group": rec["kind"], "x": x, "y": y, "size": radii[i]}
+        item: dict[str, Any] = {"id": i, "group": rec.get("g", rec["kind"]), "x": x, "y": y,
+                                "size": radii[i]}
         if rec.get("focus") or rec.get("hl"):
             item["borderWidth"] = 3
         vis_nodes.append(item)
@@ -374,8 +383,9 @@ def _vis_network(model: MapModel, positions, radii, physics: bool):
         item = {"id": j, "from": rec["from"], "to": rec["to"], "color": style.rgba(color, alpha)}
         if decl is None or decl.symmetric or rec.get("count"):
             item["arrows"] = ""  # mutual, or merged lines between groups: no arrowhead
-        if decl and decl.dashes:
-            item["dashes"] = True
+        line = style.line_style(rec["conf"]) if rec.get("conf") else "solid"
+        if line != "solid":  # the line says the confidence, as in the printed charts
+            item["dashes"] = VIS_DASHES[line]
         if rec.get("count"):
             item["width"] = round(1 + 1.5 * math.log2(rec["count"]), 1)
         if rec.get("hl"):
@@ -474,9 +484,10 @@ def _page_data(model: MapModel, values, size_by, physics, physics_max_nodes, tit
             "more": sum(sg.more.values()) if not model.aggregated else 0,
         },
         "legend": {"kinds": style.kind_legend(model.kind_counts),
+                   "groups": style.group_legend(model.group_counts or model.kind_counts),
                    "relations": style.relation_legend(model.type_counts),
-                   "group": {"label": style.GROUP_STYLE.label, "color": style.GROUP_STYLE.color,
-                             "border": style.GROUP_STYLE.border, "shape": style.GROUP_STYLE.shape}},
+                   "natures": style.nature_legend(model.type_counts),
+                   "lines": style.line_legend() if not model.aggregated else []},
         "typeLabels": style.type_labels(),
         "confidence": style.confidence_scale(),
         "sources": model.sources,

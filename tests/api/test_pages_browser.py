@@ -135,4 +135,12 @@ def test_entity_page_with_its_map(live_server, visit):
     page.locator("iframe.map").scroll_into_view_if_needed()
     frame = page.frame_locator("iframe.map")
     frame.locator("canvas").first.wait_for(timeout=30_000)
+    # the embedded map gives the graph most of its frame: the legend and panel open on demand
+    box = page.locator("iframe.map").bounding_box()
+    graph = frame.locator("#cg-network").bounding_box()
+    assert box["height"] >= 500 and graph["width"] >= 0.9 * box["width"], (box, graph)
+    assert graph["width"] * graph["height"] >= 0.7 * box["width"] * box["height"], (box, graph)
+    assert not frame.locator("#cg-legend").is_visible()
+    frame.locator("#cg-panels").click()
+    assert frame.locator("#cg-legend").is_visible()
     assert v.outside == [] and v.dialogs == []

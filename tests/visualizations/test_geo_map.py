@@ -6,14 +6,8 @@ import pytest
 
 from crimegraph.visualizations.geo import render_geo
 from crimegraph.visualizations.select import select
-from tests.browser import chromium_browser
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")

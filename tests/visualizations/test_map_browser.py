@@ -138,7 +138,119 @@ def test_kind_and_relation_toggles(open_map, peru_map):
     expected_edges -= len([r for r in sg.relations.values() if r.type == "located_in"])
     assert m.drawn()["edges"] == expected_edges
     m.page.locator("#cg-legend-kinds label", has_text="event").locator("input").check()
+    m.page.locator("#cg-keep-orphans").check()  # keep what "located in" left without relations
     assert m.drawn()["nodes"] == len(sg.entities)
+    assert_clean(m)
+
+
+def _orphans_shown(m) -> list:
+    """Entities drawn with no relation drawn, except the focus entities."""
+    return m.eval("""() => { const n = window.crimegraphMap.network, d = window.crimegraphMap.data;
+        const ends = new Set(); n.body.edgeIndices.forEach(j => { ends.add(d.edges[j].from); ends.add(d.edges[j].to); });
+        return n.body.nodeIndices.filter(i => !ends.has(i) && !d.nodes[i].focus).map(i => d.nodes[i].id); }""")
+
+
+def test_hiding_a_relation_type_hides_its_orphans(open_map, peru_map):
+    path, sg = peru_map
+    m = open_map(path)
+    assert _orphans_shown(m) == []
+    for label, rtype in (("located in", "located_in"), ("operates in", "operates_in")):
+        m.page.locator("#cg-legend-relations label", has_text=label).locator("input").uncheck()
+    hidden_types = {"located_in", "operates_in"}
+    by_entity: dict[str, set] = {}
+    for r in sg.relations.values():
+        by_entity.setdefault(r.subject, set()).add(r.type)
+        by_entity.setdefault(r.object, set()).add(r.type)
+    orphans = {e for e, types in by_entity.items() if types <= hidden_types}
+    assert orphans, "the test needs entities tied only by the hidden types"
+    assert _orphans_shown(m) == []
+    assert m.drawn()["nodes"] == len(sg.entities) - len(orphans)
+    assert f"{len(sg.entities) - len(orphans)} of {len(sg.entities)} entities" in m.page.inner_text("#cg-counts")
+    # the toggle keeps them; unticking it hides them again
+    m.page.locator("#cg-keep-orphans").check()
+    assert m.drawn()["nodes"] == len(sg.entities)
+    m.page.locator("#cg-keep-orphans").uncheck()
+    assert m.drawn()["nodes"] == len(sg.entities) - len(orphans)
+    # ticking the types back shows everything
+    for label in ("located in", "operates in"):
+        m.page.locator("#cg-legend-relations label", has_text=label).locator("input").check()
+    assert m.drawn() == {"nodes": len(sg.entities), "edges": len(sg.relations)}
+    assert_clean(m)
+
+
+def test_ego_map_keeps_its_focus_labelled_and_state_actors_apart(cli, open_map, tmp_path):
+    out = tmp_path / "sp.html"
+    cli("map", "--ego", "shining-path", "--depth", "2", "-o", out, check_rc=0)
+    m = open_map(out, viewport=(1100, 700))
+    labelled = lambda: m.eval("() => crimegraphMap.labelIds().map(i => crimegraphMap.data.nodes[i].id)")  # noqa: E731
+    assert {"shining-path", "mpcp"} <= set(labelled())
+    # zoomed far out, where most labels give way, the ego keeps its label
+    m.eval("() => { const n = crimegraphMap.network; n.moveTo({scale: n.getScale() * 0.25}); }")
+    m.page.wait_for_timeout(200)
+    ids = labelled()
+    assert "shining-path" in ids and len(ids) < 37, ids
+    # pushed into the view's corner, where none of its four spots fits, it is still labelled,
+    # its label moved inside the view
+    corner = m.eval("""() => { const n = crimegraphMap.network, c = document.getElementById('cg-network');
+        const i = crimegraphMap.indexOf('shining-path'), p = n.getPosition(i), s = n.getScale();
+        n.moveTo({position: {x: p.x - (c.clientWidth / 2 - 6) / s, y: p.y - (c.clientHeight / 2 - 6) / s}, scale: s});
+        return [c.clientWidth, c.clientHeight]; }""")
+    m.page.wait_for_timeout(200)
+    ids, boxes = labelled(), m.eval("() => crimegraphMap.labelBoxes()")
+    assert "shining-path" in ids, ids
+    box = boxes[ids.index("shining-path")]
+    assert box[0] >= 0 and box[1] >= 0 and box[2] <= corner[0] and box[3] <= corner[1], (box, corner)
+    # state actors and criminal groups are drawn apart (group, colour and shape)
+    groups = m.eval("""() => { const d = crimegraphMap.data, o = crimegraphMap.network.groups;
+        const g = id => d.nodes[crimegraphMap.indexOf(id)].g;
+        return [g('peruvian-national-police'), g('shining-path'), o.get(g('peruvian-national-police')), o.get(g('shining-path'))]; }""")
+    assert groups[:2] == ["state", "criminal"]
+    assert groups[2]["color"]["background"] != groups[3]["color"]["background"]
+    assert groups[2]["shape"] != groups[3]["shape"]
+    assert_clean(m)
+
+
+def test_exports_carry_title_legend_as_of_and_sources(cli, open_map, tmp_path):
+    import base64
+    import struct
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "sp.html"
+    cli("map", "--ego", "shining-path", "--depth", "2", "-o", out, check_rc=0)
+    m = open_map(out, viewport=(1300, 800))
+    canvas = m.eval("() => { const c = document.querySelector('#cg-network canvas'); return [c.width, c.height]; }")
+    # the PNG button saves a file framed around the view
+    with m.page.expect_download() as dl:
+        m.page.click("#cg-png")
+    png = open(dl.value.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and dl.value.suggested_filename.endswith(".png")
+    w, h = struct.unpack(">II", png[16:24])
+    assert w > canvas[0] + 200 and h > canvas[1] + 60, (w, h, canvas)
+    x = m.eval("() => crimegraphMap.exportPNG()")
+    for row in ("Entities", "criminal group", "state actor", "Relations (colour: nature)", "hierarchy",
+                "Confidence (line style)"):
+        assert row in x["legend"], x["legend"]
+    # the PNG's title band is drawn (dark pixels where the title is), as is its legend column
+    ink = m.eval("""async (u) => { const img = new Image(); img.src = u; await img.decode();
+        const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        const dark = (x, y, w, h) => { const d = g.getImageData(x, y, w, h).data; let n = 0;
+            for (let k = 0; k < d.length; k += 4) if (d[k] + d[k+1] + d[k+2] < 200) n++; return n; };
+        return [dark(0, 0, img.width, 40), dark(img.width - 240, 60, 240, 300)]; }""", x["dataUrl"])
+    assert ink[0] > 100 and ink[1] > 100, ink
+    # the SVG: the same title, legend, as-of and sources lines, and the entities as vectors
+    with m.page.expect_download() as dl:
+        m.page.click("#cg-svg")
+    svg = ET.parse(dl.value.path()).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text or "" for t in svg.iter(ns + "text")]
+    title = m.eval("() => crimegraphMap.data.meta.title")
+    assert svg.find(ns + "title").text == title and title in texts
+    for row in ("criminal group", "state actor", "hierarchy · criminal tie", "Shining Path"):
+        assert any(t.startswith(row) for t in texts), (row, texts)
+    assert any(t.startswith("as of ") for t in texts) and any(t.startswith("Sources (") for t in texts)
+    shown = m.drawn()
+    assert len(list(svg.iter(ns + "line"))) >= shown["edges"]
     assert_clean(m)
 
 
@@ -257,6 +369,11 @@ def test_path_map_in_the_browser(cli, open_map, tmp_path):
     data = m.eval("() => window.crimegraphMap.data.edges.filter(e => e.hl).length")
     assert data >= 2
     assert m.drawn()["edges"] == m.eval("() => window.crimegraphMap.data.edges.length")
+    # the path's ends stay labelled, zoomed out far enough that most labels give way
+    m.eval("() => { const n = crimegraphMap.network; n.moveTo({scale: n.getScale() * 0.3}); }")
+    m.page.wait_for_timeout(200)
+    ids = m.eval("() => crimegraphMap.labelIds().map(i => crimegraphMap.data.nodes[i].id)")
+    assert {"tren-de-aragua", "shining-path"} <= set(ids), ids
     assert_clean(m)
 
 
@@ -286,4 +403,31 @@ def test_aggregated_map_in_the_browser(open_map, tmp_path, peru_store):
     gid = m.eval("() => window.crimegraphMap.data.nodes[0].id")
     m.click_node(gid)
     assert "BEST-CONNECTED MEMBERS" in m.panel_text().upper()
+    # a map of groups exports too: its legend names the groups, not entity kinds
+    png, svg = m.eval("() => [crimegraphMap.exportPNG().legend, crimegraphMap.exportSVG().svg]")
+    assert png[:2] == ["Groups", "group"] and "Sources (" in svg and "<title>" in svg
+    assert_clean(m)
+
+
+def test_print_and_narrow_frame_give_the_graph_the_page(cli, open_map, tmp_path):
+    out = tmp_path / "sp.html"
+    cli("map", "--ego", "shining-path", "--depth", "1", "-o", out, check_rc=0)
+    # a narrow frame (the API's entity page embeds the map at about 1060 px): the graph takes
+    # the whole width; the Legend button opens the legend over it
+    m = open_map(out, viewport=(1060, 720))
+    width = lambda sel: m.eval(f"() => document.querySelector('{sel}').getBoundingClientRect().width")  # noqa: E731
+    assert width("#cg-network") >= 0.95 * 1060 and not m.page.is_visible("#cg-legend")
+    m.page.click("#cg-panels")
+    assert m.page.is_visible("#cg-legend") and "state actor" in m.page.inner_text("#cg-legend-kinds")
+    # print: no controls, no panel; the legend beside the map
+    m.page.emulate_media(media="print")
+    for sel in ("#cg-tools", "#cg-search-box", "#cg-panel"):
+        assert not m.page.is_visible(sel), sel
+    assert m.page.is_visible("#cg-legend") and m.page.is_visible("#cg-network")
+    assert width("#cg-network") > 2 * width("#cg-legend")
+    # printed on A4 landscape: one page, with the title and the legend's words in it
+    import re
+
+    pdf = m.page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     assert_clean(m)

@@ -21,6 +21,12 @@ from tests.visualizations.map_synthetic import random_subgraph
 VIS_DIR = ROOT / "visualizations"
 
 
+def importlib_render():
+    import importlib
+
+    return importlib.import_module("crimegraph.visualizations.render")
+
+
 def whole(store) -> Subgraph:
     ds = store.dataset()
     sg = Subgraph.of(ds.entities.values(), ds.relations.values())
@@ -131,6 +137,9 @@ def test_map_carries_style_legend_and_evidence(peru_store):
         assert rec["cites"], rec["id"]
     sp = next(n for n in data["nodes"] if n["id"] == "shining-path")
     assert sp["focus"] == 1 and sp["desc"]
+    # line style by confidence (the credibility digit), as in the printed charts
+    for rec, item in zip(data["edges"], vis["edges"]):
+        assert item.get("dashes") == importlib_render().VIS_DASHES.get(style.line_style(rec["conf"]))
     cited = {data["sources"][c["s"]]["id"] for e in data["edges"] for c in e["cites"]}
     assert cited == {c.source for r in sg.relations.values() for c in r.citations}
     assert all(not s.get("missing") for s in data["sources"])
@@ -326,3 +335,31 @@ def test_capped_ego_map_shows_what_was_left_out(peru_store):
     data = page_data(render(sel.subgraph).html)
     peru = next(n for n in data["nodes"] if n["id"] == "peru")
     assert peru["more"] == sel.subgraph.more["peru"] and data["meta"]["more"] == peru["more"]
+
+
+def test_state_actors_apart_from_criminal_groups_in_a_small_palette(peru_store):
+    import importlib
+
+    from crimegraph.schema.vocab import NATURES
+    from crimegraph.visualizations import network_chart, print_style, style
+
+    html = render(whole(peru_store), store=peru_store).html
+    data, vis = page_data(html), vis_data(html)
+    group = {n["id"]: n["g"] for n in data["nodes"]}
+    assert group["peruvian-national-police"] == "state" and group["shining-path"] == "criminal"
+    assert group["abimael-guzman"] == "person"
+    groups = vis["options"]["groups"]
+    police, gang = groups["state"], groups["criminal"]
+    assert police["color"]["background"] != gang["color"]["background"] and police["shape"] != gang["shape"]
+    # each node is drawn in its group, and the legend lists the groups with their counts
+    for rec, item in zip(data["nodes"], vis["nodes"]):
+        assert item["group"] == rec["g"]
+    counts = {g["id"]: g["count"] for g in data["legend"]["groups"]}
+    assert sum(counts.values()) == len(data["nodes"]) and counts["state"] >= 3
+    # relation colours: one per nature present, no more (17 types, 8 natures at most)
+    colours = {item["color"] for item in vis["edges"]}
+    assert len(colours) <= len(NATURES) < len(data["legend"]["relations"])
+    assert {n["id"] for n in data["legend"]["natures"]} == {r["nature"] for r in data["legend"]["relations"]}
+    # the report's charts read the same definitions (one palette, not two)
+    assert print_style.GROUPS is style.GROUPS and print_style.entity_group is style.entity_group
+    assert importlib.import_module(network_chart.__name__).GROUPS is style.GROUPS
