@@ -514,8 +514,10 @@ class MemoryIndex:
             self._db.backup(db)  # the FTS5 tables as they are
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("docs", self.n_docs)])
+        if any(" " in e for e in self._entities):  # never: entity ids are slugs
+            raise ValueError("an entity id holds a space: the search index cannot be saved")
         db.executemany("INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?)", (
-            (i, FIELD_CODES.index(d.field), d.text, d.detail, json.dumps(d.entities), d.words)
+            (i, FIELD_CODES.index(d.field), d.text, d.detail, " ".join(d.entities), d.words)
             for i, d in enumerate(self._docs)))
         db.executemany("INSERT INTO field_entities VALUES (?, ?)", (
             (e, i) for i, d in enumerate(self._docs) for e in dict.fromkeys(d.entities)))
@@ -570,7 +572,7 @@ class FileIndex:
     """The index in a SQLite file written by :meth:`SearchEngine.save`, read as a query needs it.
 
     Tables: ``docs`` (FTS5, the inverted index, as the in-memory one), ``fields`` (each
-    field's code, text, detail, entities, folded words), ``field_entities`` (entity ->
+    field's code, text, detail, entity ids (slugs: space-separated), folded words), ``field_entities`` (entity ->
     its fields, for :meth:`SearchEngine.export`), ``words`` (word -> specificity, stems,
     whether a short field holds it; its primary key serves prefixes by range), ``stems``
     (stem -> words), ``bigrams`` ((bigram, occurrence, word length) -> words of short
@@ -650,11 +652,11 @@ class FileIndex:
         return [w for (w,) in self._all(sql + " ORDER BY length(word), word LIMIT ?", (*args, limit))]
 
     def shared_bigrams(self, grams: list[tuple[str, int]], lo: int, hi: int) -> dict[str, int]:
-        shared: dict[str, int] = collections.Counter()
-        for g, k in grams:
-            shared.update(w for (w,) in self._all(
-                "SELECT word FROM bigrams WHERE gram = ? AND k = ? AND length BETWEEN ? AND ?", (g, k, lo, hi)))
-        return shared
+        if not grams:
+            return {}
+        one = "SELECT word FROM bigrams WHERE gram = ? AND k = ? AND length BETWEEN ? AND ?"
+        sql = f"SELECT word, count(*) FROM ({' UNION ALL '.join([one] * len(grams))}) GROUP BY word"
+        return dict(self._all(sql, tuple(x for g, k in grams for x in (g, k, lo, hi))))
 
     def named_of_length(self, m: int) -> list[str]:
         return [w for (w,) in self._all("SELECT word FROM words WHERE named = 1 AND length(word) = ? "
@@ -673,11 +675,11 @@ class FileIndex:
             rows = self._all(f"SELECT row, field, words, entities FROM fields WHERE row IN "
                              f"({','.join('?' * len(part))}) ORDER BY row", tuple(part))
             for r, f, words, ents in rows:
-                yield r, FIELD_CODES[f], words, tuple(json.loads(ents))
+                yield r, FIELD_CODES[f], words, ents.split(" ")
 
     def _doc(self, row: tuple) -> Doc:
         _, f, text, detail, ents, words = row
-        return Doc(FIELD_CODES[f], text, detail, tuple(json.loads(ents)), words)
+        return Doc(FIELD_CODES[f], text, detail, tuple(ents.split(" ")), words)
 
     def doc(self, rowid: int) -> Doc:
         return self._doc(self._all("SELECT * FROM fields WHERE row = ?", (rowid,))[0])
