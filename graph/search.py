@@ -26,7 +26,11 @@ Where the index lives: SQLite FTS5 (the standard library's ``sqlite3``, a
 contentless table) holds the inverted index and finds the fields that contain
 candidate words; the fields' folded words and the vocabulary (words, their stems,
 specificity, bigrams for spelling) live beside it in Python, where the candidate
-words of a query are found (same word, stem, prefix, fuzzy). The
+words of a query are found (same word, stem, prefix, fuzzy): :class:`MemoryIndex`.
+:meth:`SearchEngine.save` writes all of it to one SQLite file (FTS5 table and
+vocabulary tables, :class:`FileIndex`), and :meth:`SearchEngine.open` reads it
+back lazily: a query reads only its candidate words and the fields it scores. Both
+readers answer the same methods, so the ranking below is one code path. The
 score is computed here, once; :meth:`SearchEngine.export` writes the part of the
 index a map needs, and ``visualizations/search.js`` ranks it the same way.
 
@@ -572,8 +576,8 @@ class FileIndex:
     """The index in a SQLite file written by :meth:`SearchEngine.save`, read as a query needs it.
 
     Tables: ``docs`` (FTS5, the inverted index, as the in-memory one), ``fields`` (each
-    field's code, text, detail, entity ids (slugs: space-separated), folded words), ``field_entities`` (entity ->
-    its fields, for :meth:`SearchEngine.export`), ``words`` (word -> specificity, stems,
+    field's code, text, detail, entity ids (slugs: space-separated), folded words),
+    ``field_entities`` (entity -> its fields, for :meth:`SearchEngine.export`), ``words`` (word -> specificity, stems,
     whether a short field holds it; its primary key serves prefixes by range), ``stems``
     (stem -> words), ``bigrams`` ((bigram, occurrence, word length) -> words of short
     fields, for spelling), ``entities``, ``sources`` and ``meta``. ``PRAGMA
