@@ -627,7 +627,12 @@ class FileIndex:
 
     def _all(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if type(exc) is not sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
+                    raise
+                raise SearchIndexUnreadable(f"search index {self.path}: damaged ({exc})") from None
 
     def _in(self, sql: str, keys: Iterable) -> list[tuple]:
         """Rows of ``sql`` (with ``{}`` where the list of keys goes) for every key, chunk by chunk."""

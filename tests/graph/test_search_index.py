@@ -94,6 +94,7 @@ def test_a_damaged_or_foreign_file_is_refused(peru_store, tmp_path):
         "empty": b"",
         "noise": bytes(range(256)) * 40,
         "cut": data[: len(data) // 2],
+        "pages overwritten": data[:4096] + bytes(range(256)) * ((len(data) - 4096) // 256),
     }
     for name, content in cases.items():
         bad = tmp_path / f"{name}.sqlite"
