@@ -223,6 +223,34 @@ def atomic_file(path: os.PathLike | str, mode: str = "wb", *, encoding: Optional
                 tmp.unlink()
 
 
+@contextlib.contextmanager
+def atomic_path(path: os.PathLike | str, *, option: str = "--output", mkdir: bool = False) -> Iterator[Path]:
+    """A path beside ``path`` (no file there yet) for a writer that opens files by name
+    (SQLite): when the block ends without error, the file written there is synced and
+    renamed over ``path``; otherwise it (and any ``-journal`` beside it) is removed.
+    """
+    path = check_file_target(path, option=option, mkdir=mkdir)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise _translate(exc, option, path) from None
+    target = tmp / path.name
+    try:
+        yield target
+        if not target.is_file():
+            raise FileNotFoundError(f"nothing was written at {target}")
+        os.chmod(target, 0o666 & ~_umask())
+        _fsync_path(target)
+        with _signals_held():
+            try:
+                os.replace(target, path)
+            except OSError as exc:
+                raise _translate(exc, option, path) from None
+            _fsync_path(path.parent, directory=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def write_bytes(path: os.PathLike | str, data: bytes, **kwargs) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_file`); returns the path."""
     with atomic_file(path, "wb", **kwargs) as fh:
