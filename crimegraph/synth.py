@@ -360,14 +360,6 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _json_line(section: str, line: str) -> str:
-    """An item line of a YAML section list (``  - {…}``, flow style) as a JSON Lines record."""
-    import yaml
-
-    item = yaml.load(line.removeprefix("  - "), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return json.dumps({section: item}, ensure_ascii=False, separators=(",", ":"))
-
-
 def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
     while True:
         chunk = list(itertools.islice(lines, size))
@@ -378,7 +370,7 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
 
 def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, seed: int = 0,
                     chunk: int = CHUNK, progress: Optional[Callable[[int], None]] = None,
-                    force: bool = False, mkdir: bool = False, seed_format: str = "yaml") -> SynthSummary:
+                    force: bool = False, mkdir: bool = False) -> SynthSummary:
     """Write a synthetic seed folder that ``crimegraph validate`` accepts.
 
     Parameters
@@ -398,10 +390,6 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
         Called with the number of items just written.
     mkdir : bool
         Create the parent folders of ``out`` if they are missing (``force`` does too).
-    seed_format : ``"yaml"`` or ``"jsonl"``
-        The same items written as YAML (``entities/entities-0001.yaml`` …) or as JSON Lines
-        (``entities/entities-0001.jsonl``: one ``{"entities": {item}}`` per line, the format
-        :func:`crimegraph.schema.loader._parse_jsonl` reads).
 
     Returns
     -------
@@ -409,13 +397,11 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
     """
     from crimegraph.atomic import atomic_folder
 
-    if seed_format not in ("yaml", "jsonl"):
-        raise ValueError(f"seed_format {seed_format!r}: yaml or jsonl")
     out = Path(out)
     gen = _Generator(entities, relations, seed)
     summary = SynthSummary(out=out, seed=seed)
     with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_owned) as folder:
-        _write_files(folder, gen, summary, entities, relations, seed, chunk, progress, seed_format)
+        _write_files(folder, gen, summary, entities, relations, seed, chunk, progress)
     summary.entities = {k.value: sum(len(gen.ids_by_type.get(t, [])) for t in TYPES_BY_KIND[k])
                         for k in Kind}
     summary.relations = dict(sorted(gen.rel_counts.items()))
@@ -427,18 +413,14 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
 
 def _owned(entry: Path) -> bool:
     """What ``--force`` replaces in an earlier run's folder: its YAML files and item folders."""
-    return entry.name in ("entities", "relations") or entry.suffix in (".yaml", ".yml", ".jsonl")
+    return entry.name in ("entities", "relations") or entry.suffix in (".yaml", ".yml")
 
 
 def _write_files(out: Path, gen: _Generator, summary: SynthSummary, entities: int, relations: int,
-                 seed: int, chunk: int, progress, seed_format: str = "yaml") -> None:
+                 seed: int, chunk: int, progress) -> None:
     """Write the files into ``out`` (the folder being built)."""
 
     def write(rel: str, header: str, lines: list[str]) -> None:
-        if seed_format == "jsonl" and header:  # the header's section, one JSON line per item
-            rel, section = rel.rsplit(".", 1)[0] + ".jsonl", header.split(":")[0]
-            lines = [_json_line(section, line) for line in lines]
-            header = ""
         path = out / rel
         path.parent.mkdir(exist_ok=True)
         path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")

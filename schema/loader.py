@@ -36,7 +36,6 @@ which the CLI prints on stderr. Warnings never make a dataset invalid.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import re
 import stat
@@ -80,8 +79,6 @@ except (AttributeError, ImportError):  # pragma: no cover - PyYAML built without
             _PyParser.__init__(self)
 
 SECTIONS = ("dataset", "sources", "entities", "relations", "resolutions")
-#: the files a seed folder is read from: YAML, and JSON Lines (:func:`_parse_jsonl`)
-SEED_SUFFIXES = (".yaml", ".yml", ".jsonl")
 #: items validated by one pydantic call: large enough to amortise the call, small
 #: enough that a chunk's expanded models are a few MiB before they are compacted
 CHUNK = 2000
@@ -110,7 +107,7 @@ def default_seeds() -> Path:
 
 
 def seed_files(path: Path, skipped: Optional[list[tuple[Path, str]]] = None) -> list[Path]:
-    """The seed files (YAML, JSON Lines) of a seed folder, in a stable order (or the one file given).
+    """The YAML files of a seed folder, in a stable order (or the one file given).
 
     Linked folders are followed, each folder and file read once: a symbolic link
     loop, a link to a folder or file already read, and a link to nothing are
@@ -155,12 +152,12 @@ def seed_files(path: Path, skipped: Optional[list[tuple[Path, str]]] = None) -> 
             try:
                 st = p.stat()
             except OSError as exc:
-                if p.suffix in SEED_SUFFIXES or is_link:
+                if p.suffix in (".yaml", ".yml") or is_link:
                     skip(p, _link_problem(p, exc))
                 continue
             if stat.S_ISDIR(st.st_mode):
                 folders.append((is_link, p))
-            elif p.suffix in SEED_SUFFIXES and stat.S_ISREG(st.st_mode):
+            elif p.suffix in (".yaml", ".yml") and stat.S_ISREG(st.st_mode):
                 files.setdefault((st.st_dev, st.st_ino), []).append((is_link, p))
         # real folders before linked ones, so that a link to a folder of the tree is the one skipped
         for _, p in sorted(folders, key=lambda f: f[0]):
@@ -423,10 +420,10 @@ class NodeLocator:
 
 
 class _FileState:
-    def __init__(self, path: Path, display: str, text: str, locator=None):
+    def __init__(self, path: Path, display: str, text: str):
         self.path = path
         self.display = display
-        self.locator = locator if locator is not None else NodeLocator(text)
+        self.locator = NodeLocator(text)
 
     def issue(self, where: Iterable[Any], message: str) -> Issue:
         line, col = self.locator.locate(where)
@@ -554,10 +551,7 @@ def read_seeds(
                 if hit is not None:
                     settle()
                     return hit
-    from .compact import no_gc
-
-    with no_gc():  # millions of new objects (items, models, timings) in no cycle: no collection passes
-        read = _read_files(root, files, skipped, progress, strict, locations)
+    read = _read_files(root, files, skipped, progress, strict, locations)
     if entry is not None and read.dataset is not None:
         seed_cache.store(entry, key, read)
     return read
@@ -568,7 +562,7 @@ def _read_files(root: Path, files: list[Path], skipped: list[tuple[Path, str]], 
     issues: list[Issue] = []
     found: list[Issue] = [Issue(_display_link(p), 1, 1, f"skipped: {why}") for p, why in skipped]
     if not files:
-        return SeedsRead(None, [Issue(_display(root), 1, 1, "no seed files (.yaml, .jsonl) found here")], found)
+        return SeedsRead(None, [Issue(_display(root), 1, 1, "no .yaml seed files found here")], found)
     meta: Optional[DatasetMeta] = None
     meta_where: Optional[str] = None
     items: dict[str, list[tuple[Any, Located]]] = {"sources": [], "entities": [], "relations": [],
@@ -583,10 +577,21 @@ def _read_files(root: Path, files: list[Path], skipped: list[tuple[Path, str]], 
         if problem is not None:
             issues.append(problem)
             continue
+        state = _FileState(f, display, text)
         done += len(text)
-        data, state, problems = _parse_file(f, display, text)
-        if problems:
-            issues.extend(problems)
+        try:
+            data = _parse_yaml(text)
+        except DuplicateKeys as exc:
+            issues.extend(_duplicate_issues(display, exc.pairs))
+            continue
+        except yaml.MarkedYAMLError as exc:
+            issues.append(_syntax_issue(display, exc))
+            continue
+        except yaml.reader.ReaderError as exc:  # a character YAML forbids: point at it
+            issues.append(_character_issue(display, text) or Issue(display, 1, 1, f"YAML error: {exc}"))
+            continue
+        except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
+            issues.append(Issue(display, 1, 1, f"YAML error: {exc}"))
             continue
         if progress:
             progress(done, total)
@@ -636,134 +641,6 @@ def _read_files(root: Path, files: list[Path], skipped: list[tuple[Path, str]], 
     dataset.warnings = read.warnings
     settle()  # the dataset lives as long as the process: keep the collector from walking it
     return read
-
-
-def _parse_file(f: Path, display: str, text: str) -> tuple[Any, Optional["_FileState"], list[Issue]]:
-    """The data of one seed file, the state that locates its items, or the issues that stop it."""
-    if f.suffix == ".jsonl":
-        data, locator, problems = _parse_jsonl(text, display)
-        return data, _FileState(f, display, text, locator), problems
-    try:
-        return _parse_yaml(text), _FileState(f, display, text), []
-    except DuplicateKeys as exc:
-        return None, None, _duplicate_issues(display, exc.pairs)
-    except yaml.MarkedYAMLError as exc:
-        return None, None, [_syntax_issue(display, exc)]
-    except yaml.reader.ReaderError as exc:  # a character YAML forbids: point at it
-        return None, None, [_character_issue(display, text) or Issue(display, 1, 1, f"YAML error: {exc}")]
-    except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
-        return None, None, [Issue(display, 1, 1, f"YAML error: {exc}")]
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        raise _DuplicateKey()
-    return d
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _parse_jsonl(text: str, display: str) -> tuple[dict, "JsonLinesLocator", list[Issue]]:
-    """The data of a JSON Lines seed file: one item per line, ``{"<section>": {item}}``.
-
-    A line names its section (``sources``, ``entities``, ``relations``, ``resolutions``)
-    as the one key of an object whose value is the item, exactly as an item of that
-    section's list in YAML; ``{"dataset": {...}}`` is the header. Blank lines are
-    skipped. The data is what YAML would give for the same file written as sections
-    of lists (``{"relations": [item, item, ...]}``), so the same schema validates it
-    and an error in an item is located at ``file:line:col`` of its line (the column of
-    the field, found by composing only that line: JSON is YAML's flow syntax).
-
-    Read with the standard library's C JSON decoder (about 60 times faster than
-    composing YAML); a key repeated in an object is an error, as in YAML, and so are
-    ``NaN`` and ``Infinity``, which JSON does not allow (Python's decoder would).
-    """
-    data: dict[str, Any] = {}
-    lines: dict[str, list[int]] = {}
-    problems: list[Issue] = []
-    decode = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant).decode
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = decode(line)
-        except _DuplicateKey:
-            try:
-                _parse_yaml(line)
-            except DuplicateKeys as exc:
-                for first, again in exc.pairs:
-                    problems.append(Issue(display, n, again.start_mark.column + 1,
-                                          f"duplicate key {again.value!r}: it is already given at column "
-                                          f"{first.start_mark.column + 1} of this object, and only one can "
-                                          "count; merge the two or remove one"))
-            else:  # pragma: no cover - YAML reads a JSON line as JSON does
-                problems.append(Issue(display, n, 1, "a key is given twice in this line"))
-            continue
-        except json.JSONDecodeError as exc:
-            problems.append(Issue(display, n, exc.colno, f"JSON syntax error: {exc.msg}"))
-            continue
-        except RecursionError:
-            problems.append(Issue(display, n, 1, "the data nests too deep for the JSON decoder"))
-            continue
-        except ValueError as exc:
-            problems.append(Issue(display, n, 1, f"JSON error: {exc}"))
-            continue
-        if not (isinstance(obj, dict) and len(obj) == 1):
-            problems.append(Issue(display, n, 1, "each line of a .jsonl seed file is an object with one key, "
-                                  f"its section ({', '.join(SECTIONS)}), whose value is the item"))
-            continue
-        (section, item), = obj.items()
-        if section == "dataset":
-            if section in data:
-                problems.append(Issue(display, n, 1, f"a second 'dataset' header in this file (the first "
-                                      f"is at line {lines['dataset'][0]})"))
-                continue
-            data[section] = item
-        else:
-            data.setdefault(section, []).append(item)
-        lines.setdefault(section, []).append(n)
-    return data, JsonLinesLocator(text, lines), problems
-
-
-class JsonLinesLocator:
-    """The ``line:col`` of a path (``[section, index, field…]``) in a JSON Lines seed file.
-
-    The line is the item's own; the column is found, only when an error asks for it, by
-    composing that one line (:class:`NodeLocator`).
-    """
-
-    def __init__(self, text: str, lines: dict[str, list[int]]):
-        self._packed = zlib.compress(text.encode("utf-8"), 1)
-        self._lines = lines
-        self._text: Optional[list[str]] = None  # the file's lines, once an error asks for one
-
-    def locate(self, path: Iterable[Any]) -> tuple[int, int]:
-        path = list(path)
-        if not path or path[0] not in self._lines:
-            return 1, 1
-        section, rest = path[0], path[1:]
-        numbers = self._lines[section]
-        if section != "dataset":
-            if not rest or not isinstance(rest[0], int) or not 0 <= rest[0] < len(numbers):
-                return numbers[0], 1
-            n, rest = numbers[rest[0]], rest[1:]
-        else:
-            n = numbers[0]
-        if self._text is None:
-            self._text = zlib.decompress(self._packed).decode("utf-8").split("\n")
-        line = self._text[n - 1]
-        try:
-            _, col = NodeLocator(line).locate([section, *rest])
-        except yaml.YAMLError:  # pragma: no cover - a line that JSON read, YAML reads
-            col = 1
-        return n, col
 
 
 def _alias_warnings(entities: list[tuple[Any, Located]]) -> list[Issue]:

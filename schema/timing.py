@@ -311,16 +311,13 @@ def lifetime(e: "Entity") -> tuple[Optional[PartialDate], Optional[str], Optiona
     its ``date`` (it exists from then on, as a fact of history).
     """
     start = start_field = end = end_field = None
-    # the fields' values, read where pydantic keeps them: a type without the field (a place has
-    # no ``founded``) is a miss in a dict, not an AttributeError raised and caught per call
-    values = e.__dict__
     for f in LIFETIME_STARTS + ("date",):
-        v = values.get(f)
+        v = getattr(e, f, None)
         if v is not None:
             start, start_field = v, f
             break
     for f in LIFETIME_ENDS:
-        v = values.get(f)
+        v = getattr(e, f, None)
         if v is not None:
             end, end_field = v, f
             break

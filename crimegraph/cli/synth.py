@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import enum
-
 import typer
 from rich.markup import escape
 
 from .common import Format, FormatOpt, MkdirOpt, console, emit_json, progress_callback
 from .main import app
-
-
-class SeedFormat(str, enum.Enum):
-    yaml = "yaml"
-    jsonl = "jsonl"
 
 
 @app.command()
@@ -29,9 +22,6 @@ def synth(
     force: bool = typer.Option(False, "--force", help="Replace the YAML files of an earlier run in --out "
                                                       "(other files stay), creating missing parent folders."),
     mkdir: bool = MkdirOpt,
-    seed_format: SeedFormat = typer.Option(SeedFormat.yaml, "--seed-format",
-                                    help="Write the seed files as YAML, or as JSON Lines (one item per line; "
-                                         "read about 60 times faster, for large datasets)."),
     fmt: Format = FormatOpt,
 ) -> None:
     """Write a valid synthetic seed dataset with a realistic shape (heavy-tailed degrees, a place
@@ -41,8 +31,7 @@ def synth(
     advance, prog = progress_callback(entities + relations, "writing")
     try:
         summary = write_synthetic(out, entities=entities, relations=relations, seed=seed, chunk=chunk,
-                                  progress=advance, force=force, mkdir=mkdir,
-                                  seed_format=seed_format.value)
+                                  progress=advance, force=force, mkdir=mkdir)
     finally:
         if prog is not None:
             prog.stop()
