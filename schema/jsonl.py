@@ -43,11 +43,12 @@ KINDS = {"dataset": "dataset", "source": "sources", "entity": "entities", "relat
 SUFFIX = ".jsonl"
 _WS = " \t\n\r"
 _decoder = json.JSONDecoder()
+_encoder = json.JSONEncoder(ensure_ascii=False)  # what dump_line writes
 
 
 def dump_line(kind: str, item: dict) -> str:
     """One record of a JSON Lines seed file (no newline), in the form the fast path reads."""
-    return json.dumps({"kind": kind, **item}, ensure_ascii=False)
+    return _encoder.encode({"kind": kind, **item})
 
 
 class _Repeated(Exception):
@@ -115,7 +116,7 @@ class Parsed:
             self.issues.append(Issue(self.display, n, 1, "each line must be one JSON object (a record "
                                                          "with a 'kind')"))
             return None
-        if json.dumps(item, ensure_ascii=False) != line.rstrip("\r"):  # not the canonical form: look for repeats
+        if _encoder.encode(item) != line.rstrip("\r"):  # not the canonical form: look for repeats
             try:
                 json.loads(line, object_pairs_hook=_no_repeats)
             except _Repeated:

@@ -54,7 +54,7 @@ from yaml.resolver import Resolver
 
 from ..errors import DatasetInvalid, Issue, SeedWarning, UsageError
 from . import jsonl
-from .compact import Compactor, settle
+from .compact import Compactor, no_gc, settle
 from .dataset import Dataset
 from .models import AnyEntity, DatasetMeta, Relation, Resolution, Source
 from .names import change as name_change, clean_name
@@ -556,7 +556,8 @@ def read_seeds(
                 if hit is not None:
                     settle()
                     return hit
-    read = _read_files(root, files, skipped, progress, strict, locations)
+    with no_gc():  # millions of new objects in no reference cycle: no collection passes while reading
+        read = _read_files(root, files, skipped, progress, strict, locations)
     if entry is not None and read.dataset is not None:
         seed_cache.store(entry, key, read)
     return read

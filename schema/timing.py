@@ -304,6 +304,9 @@ def _written(item, field: str) -> Optional[str]:
 
 
 # ---------------------------------------------------------------- computing it
+_STARTS_AND_DATE = LIFETIME_STARTS + ("date",)
+
+
 def lifetime(e: "Entity") -> tuple[Optional[PartialDate], Optional[str], Optional[PartialDate], Optional[str]]:
     """``(start, start field, end, end field)`` of an entity's sourced lifetime.
 
@@ -311,13 +314,14 @@ def lifetime(e: "Entity") -> tuple[Optional[PartialDate], Optional[str], Optiona
     its ``date`` (it exists from then on, as a fact of history).
     """
     start = start_field = end = end_field = None
-    for f in LIFETIME_STARTS + ("date",):
-        v = getattr(e, f, None)
+    fields = e.__dict__  # a model's fields; a type without one of these has no key (getattr would raise inside)
+    for f in _STARTS_AND_DATE:
+        v = fields.get(f)
         if v is not None:
             start, start_field = v, f
             break
     for f in LIFETIME_ENDS:
-        v = getattr(e, f, None)
+        v = fields.get(f)
         if v is not None:
             end, end_field = v, f
             break
