@@ -502,12 +502,14 @@ def git_version(rev: str, folder: os.PathLike | str, tmp: Path) -> Version:
         run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except DiffError:
         raise DiffError(f"--git: unknown revision {rev!r} in {top}") from None
+    from crimegraph.schema.loader import SEED_SUFFIXES
+
     listing = run("ls-tree", "-r", "-z", "--full-tree", "--name-only", rev, "--", rel or ".").split(b"\0")
     dest = tmp / f"rev-{len(list(tmp.iterdir()))}"
     count = 0
     for name in filter(None, listing):
         path = name.decode("utf-8", "surrogateescape")
-        if not path.endswith((".yaml", ".yml")):
+        if not path.endswith(SEED_SUFFIXES):  # YAML and JSON Lines seed files
             continue
         data = run("show", f"{rev}:{path}")
         target = dest / Path(path).relative_to(rel) if rel else dest / path

@@ -24,11 +24,13 @@ import itertools
 import json
 import os
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from crimegraph.errors import UsageError
+from crimegraph.schema.jsonl import dump_line
 from crimegraph.schema.vocab import RELATION_TYPES, TYPES_BY_KIND, Kind
 
 #: items per YAML file
@@ -368,9 +370,35 @@ def _chunks(lines: Iterator[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
+#: a JSON string, or a plain token of the generator's flow YAML (ids, types, numbers)
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|([^\s{}\[\],:"]+)')
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _json_token(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    plain = m.group(2)
+    if not _NUMBER.fullmatch(plain):
+        return '"' + plain + '"'
+    return repr(float(plain)) if "." in plain else plain  # -6.7060 as json.dumps writes it: -6.706
+
+
+def _jsonl_record(kind: str, line: str) -> str:
+    """A generated item line (``  - {key: value, ...}``) as a JSON Lines record.
+
+    The generator writes one grammar: strings JSON-quoted (:func:`_q`) or plain tokens
+    (ids, types, codes), numbers plain; so quoting the plain tokens that are not
+    numbers gives the same data YAML reads, in the canonical form of
+    :func:`crimegraph.schema.jsonl.dump_line` (``", "`` and ``": "`` separators).
+    """
+    assert line.startswith("  - {"), line
+    return '{"kind": "' + kind + '", ' + _TOKEN.sub(_json_token, line[5:])
+
+
 def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, seed: int = 0,
                     chunk: int = CHUNK, progress: Optional[Callable[[int], None]] = None,
-                    force: bool = False, mkdir: bool = False) -> SynthSummary:
+                    force: bool = False, mkdir: bool = False, seed_format: str = "yaml") -> SynthSummary:
     """Write a synthetic seed folder that ``crimegraph validate`` accepts.
 
     Parameters
@@ -390,6 +418,10 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
         Called with the number of items just written.
     mkdir : bool
         Create the parent folders of ``out`` if they are missing (``force`` does too).
+    seed_format : ``"yaml"`` or ``"jsonl"``
+        The files' format: YAML, or JSON Lines (:mod:`crimegraph.schema.jsonl`, one record
+        per line: ``dataset.jsonl``, ``sources.jsonl``, ``entities/entities-0001.jsonl`` …);
+        the same seed gives the same data in either.
 
     Returns
     -------
@@ -401,7 +433,7 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
     gen = _Generator(entities, relations, seed)
     summary = SynthSummary(out=out, seed=seed)
     with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_owned) as folder:
-        _write_files(folder, gen, summary, entities, relations, seed, chunk, progress)
+        _write_files(folder, gen, summary, entities, relations, seed, chunk, progress, seed_format)
     summary.entities = {k.value: sum(len(gen.ids_by_type.get(t, [])) for t in TYPES_BY_KIND[k])
                         for k in Kind}
     summary.relations = dict(sorted(gen.rel_counts.items()))
@@ -413,14 +445,29 @@ def write_synthetic(out: os.PathLike | str, *, entities: int, relations: int, se
 
 def _owned(entry: Path) -> bool:
     """What ``--force`` replaces in an earlier run's folder: its YAML files and item folders."""
-    return entry.name in ("entities", "relations") or entry.suffix in (".yaml", ".yml")
+    return entry.name in ("entities", "relations") or entry.suffix in (".yaml", ".yml", ".jsonl")
 
 
 def _write_files(out: Path, gen: _Generator, summary: SynthSummary, entities: int, relations: int,
-                 seed: int, chunk: int, progress) -> None:
+                 seed: int, chunk: int, progress, seed_format: str = "yaml") -> None:
     """Write the files into ``out`` (the folder being built)."""
+    if seed_format not in ("yaml", "jsonl"):
+        raise ValueError(f"unknown seed format {seed_format!r}: yaml or jsonl")
+    as_jsonl = seed_format == "jsonl"
+    kinds = {"sources:\n": "source", "entities:\n": "entity", "relations:\n": "relation"}
 
     def write(rel: str, header: str, lines: list[str]) -> None:
+        if as_jsonl:
+            rel = rel[:-len(".yaml")] + ".jsonl"
+            if rel == "dataset.jsonl":
+                lines = [dump_line("dataset", {"id": f"synth-{entities}-{relations}-s{seed}",
+                                               "title": f"Synthetic dataset ({entities} entities, "
+                                                        f"{relations} relations, seed {seed})",
+                                               "description": "Generated for scale tests and benchmarks; "
+                                                              "every name is invented."})]
+            else:
+                lines = [_jsonl_record(kinds[header], line) for line in lines]
+            header = ""
         path = out / rel
         path.parent.mkdir(exist_ok=True)
         path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")

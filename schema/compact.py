@@ -122,7 +122,8 @@ class Compactor:
             return m  # done already
         d = m.__dict__
         strings = self.strings
-        interned = self._interned(type(m))
+        cls = type(m)
+        interned = self._interned_by_class.get(cls) or self._interned(cls)
         # values are replaced by equal ones straight in __dict__: no assignment
         # through pydantic, so the fields-set is not touched
         for k, v in d.items():
@@ -133,16 +134,17 @@ class Compactor:
             elif v is None:
                 continue
             elif t is list:
+                model = self.model
                 for x in v:
                     if isinstance(x, BaseModel):
-                        self.model(x)
+                        model(x)
             elif t is PartialDate:
                 d[k] = self.dates.setdefault(v.value, v)
             elif t is Confidence:
                 d[k] = Confidence.parse(v.code)  # the one instance of its grade
             elif isinstance(v, BaseModel):
                 self.model(v)
-        key = (type(m), frozenset(fs))
+        key = (cls, frozenset(fs))
         shared = self.fields_sets.get(key)
         if shared is None:
             shared = self.fields_sets[key] = SharedFieldsSet(fs)

@@ -378,7 +378,10 @@ class Relation(_Model):
     @model_validator(mode="after")
     def _default_id(self) -> "Relation":
         if self.id is None:
-            self.id = default_relation_id(self.type, self.subject, self.object)
+            # what ``self.id = ...`` does (the field, and its name in the fields-set), without
+            # pydantic's assignment machinery: this runs once per relation read
+            self.__dict__["id"] = default_relation_id(self.type, self.subject, self.object)
+            self.__pydantic_fields_set__.add("id")
         self._check_derived()
         return self
 

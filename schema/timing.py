@@ -304,6 +304,9 @@ def _written(item, field: str) -> Optional[str]:
 
 
 # ---------------------------------------------------------------- computing it
+_STARTS_AND_DATE = LIFETIME_STARTS + ("date",)
+
+
 def lifetime(e: "Entity") -> tuple[Optional[PartialDate], Optional[str], Optional[PartialDate], Optional[str]]:
     """``(start, start field, end, end field)`` of an entity's sourced lifetime.
 
@@ -311,17 +314,28 @@ def lifetime(e: "Entity") -> tuple[Optional[PartialDate], Optional[str], Optiona
     its ``date`` (it exists from then on, as a fact of history).
     """
     start = start_field = end = end_field = None
-    for f in LIFETIME_STARTS + ("date",):
-        v = getattr(e, f, None)
+    fields = e.__dict__  # a model's fields; a type without one of these has no key (getattr would raise inside)
+    for f in _STARTS_AND_DATE:
+        v = fields.get(f)
         if v is not None:
             start, start_field = v, f
             break
     for f in LIFETIME_ENDS:
-        v = getattr(e, f, None)
+        v = fields.get(f)
         if v is not None:
             end, end_field = v, f
             break
     return start, start_field, end, end_field
+
+
+class Lifetimes(dict):
+    """:func:`lifetime` of each entity, by id, computed once (within one validated dataset)."""
+
+    def of(self, e: "Entity"):
+        got = self.get(e.id)
+        if got is None:
+            got = self[e.id] = lifetime(e)
+        return got
 
 
 def _attestation(citations, source_dates: Mapping[str, PartialDate]):
@@ -340,10 +354,12 @@ def _attestation(citations, source_dates: Mapping[str, PartialDate]):
 
 
 def relation_timing(r: "Relation", source_dates: Mapping[str, PartialDate],
-                    subject: Optional["Entity"], obj: Optional["Entity"]) -> Timing:
+                    subject: Optional["Entity"], obj: Optional["Entity"],
+                    lifetimes: Optional[Lifetimes] = None) -> Timing:
     """The :class:`Timing` of one relation, from its period, its ends' lifetimes and its sources."""
     first, last, dated = _attestation(r.citations, source_dates)
-    ends = [(n, e, lifetime(e)) for n, e in (("subject", subject), ("object", obj)) if e is not None]
+    of = lifetimes.of if lifetimes is not None else lifetime
+    ends = [(n, e, of(e)) for n, e in (("subject", subject), ("object", obj)) if e is not None]
     event = None
     for _, e, (ls, lf, _, _) in ends:
         if lf == "date" and ls is not None and (event is None or ls.start > event.start):
@@ -402,12 +418,14 @@ def entity_timing(e: "Entity", first: Optional[PartialDate], last: Optional[Part
                        start_by=start_by, end_by=lef)
 
 
-def attest(dataset: "Dataset") -> None:
+def attest(dataset: "Dataset", lifetimes: Optional[Lifetimes] = None) -> None:
     """Compute and set the :class:`Timing` of every relation and entity of a dataset.
 
     Called once a dataset is validated (:func:`crimegraph.schema.validate.check_dataset`).
     An entity is attested by the sources citing it or any of its relations.
+    ``lifetimes``: those already computed for this dataset's entities (the checks share theirs).
     """
+    lifetimes = Lifetimes() if lifetimes is None else lifetimes
     source_dates = {i: s.date for i, s in dataset.sources.items() if s.date is not None}
     entities = dataset.entities
     # entity attestation: own citations, then each relation's
@@ -416,7 +434,7 @@ def attest(dataset: "Dataset") -> None:
         first, last, _ = _attestation(e.citations, source_dates)
         span[i] = [first, last, {c.source for c in e.citations if c.source in source_dates}, None]
     for r in dataset.relations.values():
-        t = relation_timing(r, source_dates, entities.get(r.subject), entities.get(r.object))
+        t = relation_timing(r, source_dates, entities.get(r.subject), entities.get(r.object), lifetimes)
         r.__dict__["timing"] = t  # derived: not a field the seed set
         for end in (r.subject, r.object):
             s = span.get(end)

@@ -36,6 +36,12 @@ class _Immutable:
         return self
 
 
+#: dates parsed from text or a year, shared (a PartialDate is immutable); bounded so that
+#: hostile input cannot grow it without end
+_PARSED: dict = {}
+_PARSED_MAX = 200_000
+
+
 class PartialDate(_Immutable):
     """A date known to a year, a month or a day.
 
@@ -65,6 +71,19 @@ class PartialDate(_Immutable):
     def parse(cls, raw: Any) -> "PartialDate":
         if isinstance(raw, PartialDate):
             return raw
+        kind = type(raw)
+        if (kind is str or kind is int) and cls is PartialDate:  # a few thousand dates, written many times
+            key = (kind, raw)
+            got = _PARSED.get(key)
+            if got is None:
+                got = cls._parse(raw)
+                if len(_PARSED) < _PARSED_MAX:
+                    _PARSED[key] = got
+            return got
+        return cls._parse(raw)
+
+    @classmethod
+    def _parse(cls, raw: Any) -> "PartialDate":
         if isinstance(raw, _dt.datetime):
             raw = raw.date()
         if isinstance(raw, _dt.date):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 from ..errors import Issue
 from . import geocheck
@@ -11,7 +11,7 @@ from .compact import Compactor
 from .dataset import Dataset
 from .models import DatasetMeta, Entity, Relation, Source
 from .factcheck import unsupported
-from .timing import attest, lifetime
+from .timing import Lifetimes, attest, lifetime
 from .vocab import ENTITY_TYPES, RELATION_TYPES
 
 
@@ -114,6 +114,7 @@ def check_dataset(
 
     rel_where: dict[str, Located] = {}
     lifetime_issues: list[Issue] = []
+    lifetimes = Lifetimes()  # each entity's, computed once (a hub is an end of thousands of relations)
     symmetric_seen: dict[tuple, str] = {}
     located_in: dict[str, list[tuple[str, Relation, Located]]] = {}
     for rel, loc in items["relations"]:
@@ -149,7 +150,7 @@ def check_dataset(
             issues.append(loc.issue(f"{label}: until ({rel.until}) is before since ({rel.since})", "until"))
         check_citations(label, rel, loc)
         if ok:
-            lifetime_issues.extend(_lifetime_issues(rel, entities, label, loc))
+            lifetime_issues.extend(_lifetime_issues(rel, entities, label, loc, lifetimes))
         if decl.symmetric:
             key = (rel.type, *sorted((rel.subject, rel.object)),
                    rel.since.value if rel.since else None, rel.until.value if rel.until else None)
@@ -196,16 +197,20 @@ def check_dataset(
     issues.sort()
     dataset = Dataset(meta=meta, sources=sources, entities=entities, relations=relations,
                       resolutions=resolutions, warnings=[] if strict else sorted(geo))
-    attest(dataset)
+    attest(dataset, lifetimes)
     return dataset, issues
 
 
-def _lifetime_issues(rel: Relation, entities: dict[str, Entity], label: str, loc: Located) -> list[Issue]:
+def _lifetime_issues(rel: Relation, entities: dict[str, Entity], label: str, loc: Located,
+                     lifetimes: Optional[Lifetimes] = None) -> list[Issue]:
     """Nothing can hold before its subject or object exists, nor after it has ceased to."""
     out = []
+    if rel.since is None and rel.until is None:
+        return out
+    of = lifetimes.of if lifetimes is not None else lifetime
     for end in ("subject", "object"):
         e = entities[getattr(rel, end)]
-        start, start_field, stop, stop_field = lifetime(e)
+        start, start_field, stop, stop_field = of(e)
         for field in ("since", "until"):
             d = getattr(rel, field)
             if d is None:

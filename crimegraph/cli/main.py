@@ -51,7 +51,7 @@ app.add_typer(schema_app, name="schema")
 @app.callback()
 def _global(no_cache: bool = typer.Option(
         False, "--no-cache", envvar="CRIMEGRAPH_NO_CACHE", show_envvar=True,
-        help="Read and validate the seed YAML, neither using nor writing the compiled cache of a "
+        help="Read and validate the seed files (YAML, JSON Lines), neither using nor writing the compiled cache of a "
              "validated seed folder (see `crimegraph cache info`).")) -> None:
     """Global options (the help text is the app's)."""
     import os

@@ -19,19 +19,27 @@ def synth(
                                                      "whole or not at all."),
     seed: int = typer.Option(0, "--seed", help="The same seed writes the same files."),
     chunk: int = typer.Option(50_000, "--chunk", min=1000, help="Entities or relations per file."),
-    force: bool = typer.Option(False, "--force", help="Replace the YAML files of an earlier run in --out "
+    force: bool = typer.Option(False, "--force", help="Replace the seed files of an earlier run in --out "
                                                       "(other files stay), creating missing parent folders."),
     mkdir: bool = MkdirOpt,
+    seed_format: str = typer.Option("yaml", "--seed-format", help="The seed files' format: yaml, or "
+                                    "jsonl (JSON Lines, one record per line: the fast cold path for "
+                                    "large datasets)."),
     fmt: Format = FormatOpt,
 ) -> None:
     """Write a valid synthetic seed dataset with a realistic shape (heavy-tailed degrees, a place
     hierarchy, sourced and dated relations), reproducible from its seed."""
+    from crimegraph.errors import UsageError
     from crimegraph.synth import write_synthetic
+
+    if seed_format not in ("yaml", "jsonl"):
+        raise UsageError(f"--seed-format: {seed_format!r} is not yaml or jsonl")
 
     advance, prog = progress_callback(entities + relations, "writing")
     try:
         summary = write_synthetic(out, entities=entities, relations=relations, seed=seed, chunk=chunk,
-                                  progress=advance, force=force, mkdir=mkdir)
+                                  progress=advance, force=force, mkdir=mkdir,
+                                  seed_format=seed_format)
     finally:
         if prog is not None:
             prog.stop()
