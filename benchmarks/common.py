@@ -30,18 +30,17 @@ def data_dir() -> Path:
     return DATA
 
 
-def synth_dataset(entities: int, relations: int, seed: int = 0, *, log=print, seed_format: str = "yaml") -> Path:
-    """The seed folder of a synthetic dataset, generated on first use and cached
-    (``seed_format="jsonl"``: the same items as JSON Lines, in a folder of its own)."""
+def synth_dataset(entities: int, relations: int, seed: int = 0, *, log=print) -> Path:
+    """The seed folder of a synthetic dataset, generated on first use and cached."""
     from crimegraph.synth import write_synthetic
 
-    out = data_dir() / (f"synth-{entities}-{relations}-s{seed}" + ("-jsonl" if seed_format == "jsonl" else ""))
+    out = data_dir() / f"synth-{entities}-{relations}-s{seed}"
     marker = out / ".complete"
     if marker.exists():
         return out
     log(f"generating synthetic data: {entities:,} entities, {relations:,} relations -> {out}")
     t = time.perf_counter()
-    write_synthetic(out, entities=entities, relations=relations, seed=seed, force=True, seed_format=seed_format)
+    write_synthetic(out, entities=entities, relations=relations, seed=seed, force=True)
     marker.write_text(f"generated in {time.perf_counter() - t:.1f} s\n")
     log(f"  generated in {time.perf_counter() - t:.1f} s")
     return out
