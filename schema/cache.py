@@ -41,6 +41,28 @@ from typing import Optional
 FORMAT = 2
 MAGIC = b"crimegraph-seed-cache\n"
 _SUFFIX = ".pickle"
+#: the indexed form beside each pickle (:mod:`crimegraph.graph.indexed`), and files kept beside it
+_SIDE_SUFFIXES = (".sqlite", ".search")
+
+
+def index_path(entry: Path) -> Path:
+    """The indexed (SQLite) form of a cache entry, which point reads open instead of the pickle."""
+    return Path(entry).with_suffix(".sqlite")
+
+
+def ensure_index(entry: Path, key: bytes, read) -> None:
+    """Write the indexed form of a valid read unless the one there is for ``key``; never an error."""
+    from crimegraph.graph.indexed import open_index, write_index
+
+    where = index_path(entry)
+    con = open_index(where, key)
+    if con is not None:
+        con.close()
+        return
+    try:
+        write_index(where, key, read.dataset, read.warnings, read.quality)
+    except Exception:  # a read-only or full disk: the next command builds it again
+        pass
 
 
 def cache_dir() -> Path:
@@ -156,7 +178,8 @@ def store(path: Path, key: bytes, read) -> None:
         except OSError:
             pass
     except Exception:  # a read-only or full disk: the next command validates again
-        pass
+        return
+    ensure_index(path, key, read)
 
 
 def entries() -> list[Path]:
@@ -167,13 +190,23 @@ def entries() -> list[Path]:
         return []
 
 
+def files() -> list[Path]:
+    """Every file of the cache: the entries and their indexed forms and search indexes."""
+    folder = cache_dir()
+    try:
+        return sorted(p for p in folder.iterdir()
+                      if p.suffix in (_SUFFIX, *_SIDE_SUFFIXES) and p.is_file())
+    except OSError:
+        return []
+
+
 def clear() -> int:
-    """Remove every cache file; the number removed."""
+    """Remove every cache file (pickles, their indexed forms, search indexes); the number of entries removed."""
     n = 0
-    for p in entries():
+    for p in files():
         try:
             p.unlink()
-            n += 1
+            n += p.suffix == _SUFFIX
         except OSError:
             pass
     return n
