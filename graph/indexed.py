@@ -394,6 +394,30 @@ class IndexedStore(Store):
         out = [self._rel(i, blob) for i, blob in rows]
         return [r for r in out if (types is None or r.type in types) and (as_of is None or r.shown_on(as_of))]
 
+    def links_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
+                    as_of: Optional[dt.date] = None) -> dict[str, dict[str, list[Relation]]]:
+        """Pair by pair from the ends' index, as the memory store does: a hub's other relations
+        are never read (nor unpickled)."""
+        kept: dict[str, dict[str, list[Relation]]] = {}
+        for u in sorted(pairs):
+            vs = sorted(pairs[u])
+            found: dict[str, dict[str, Relation]] = {}
+            for k in range(0, len(vs), _CHUNK):
+                part = vs[k:k + _CHUNK]
+                marks = ",".join("?" * len(part))
+                for other_end, rid, blob in [
+                        *self._q(f"SELECT object, id, blob FROM relations WHERE subject = ? "
+                                 f"AND object IN ({marks})", (u, *part)),
+                        *self._q(f"SELECT subject, id, blob FROM relations WHERE object = ? "
+                                 f"AND subject IN ({marks})", (u, *part))]:
+                    r = self._rel(rid, blob)
+                    if (types is None or r.type in types) and (as_of is None or r.shown_on(as_of)):
+                        found.setdefault(other_end, {})[rid] = r
+            row = {v: sorted(rels.values(), key=lambda r: r.id) for v, rels in found.items()}
+            if row:
+                kept[u] = row
+        return kept
+
     def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
         if as_of is not None:
             return {i: sum(1 for r in self._incident(i) if r.shown_on(as_of)) for i in entity_ids}
@@ -448,7 +472,7 @@ def open_warm(seeds=None) -> Optional[IndexedStore]:
 
     st = IndexedStore(where, connection=con, full=full)
     try:
-        quality = st._meta("quality") or []
+        quality = frozenset(st._meta("quality") or ())
         for w in st._meta("warnings") or []:
             if w not in quality:
                 _warnings.warn(SeedWarning(w), stacklevel=2)
