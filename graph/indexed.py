@@ -461,14 +461,25 @@ def open_warm(seeds=None) -> Optional[IndexedStore]:
     if key is None:
         return None
     entry = seed_cache.entry_path(root)
+    if not seed_cache.header_matches(entry, key):
+        return None  # a missing, foreign or other-key pickle: validate (and rewrite both) again
     where = seed_cache.index_path(entry)
     con = open_index(where, key)
     if con is None:
         return None
 
     def full() -> Optional[Dataset]:
+        """The whole dataset from the pickle, the fastest form to read whole; a damaged or
+        missing pickle is rebuilt from the index's rows (the index already holds this key)."""
         hit = seed_cache.load(entry, key)
-        return None if hit is None else hit.dataset
+        if hit is not None:
+            return hit.dataset
+        from crimegraph.schema.loader import SeedsRead
+
+        ds = st._read_all()
+        seed_cache.store(entry, key, SeedsRead(ds, [], st._meta("warnings") or [],
+                                               st._meta("quality") or ()))
+        return ds
 
     st = IndexedStore(where, connection=con, full=full)
     try:

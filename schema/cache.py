@@ -154,6 +154,20 @@ def load(path: Path, key: bytes):
     return read
 
 
+def header_matches(path: Path, key: bytes) -> bool:
+    """Whether an entry is this user's own, writable by nobody else, and its header holds ``key``:
+    what can be checked without reading the whole file (:func:`load` checks the rest)."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return False
+            head = fh.read(len(MAGIC) + 32)
+    except OSError:
+        return False
+    return head == MAGIC + key
+
+
 def store(path: Path, key: bytes, read) -> None:
     """Write a valid read to the cache; a cache that cannot be written is left as it is."""
     from crimegraph.atomic import atomic_file
