@@ -31,11 +31,31 @@ def _run(argv: list[str], env: dict) -> tuple[float, float, str]:
     return run_process([str(EXE), *argv], env, cwd=ROOT)
 
 
+def _pick(seeds: Path) -> dict[str, str]:
+    """``bench_scale._pick`` (an actor of the 99th percentile of degree, another two or three hops
+    away, one of its relations), reading relation files until one holds actors' relations: at
+    100,000 entities the first file holds only places' ``located_in``."""
+    import bench_scale
+
+    files = sorted((seeds / "relations").glob("*.yaml"))
+    for k in range(len(files)):
+        with tempfile.TemporaryDirectory() as tmp:
+            view = Path(tmp)
+            (view / "relations").mkdir()
+            (view / "entities").symlink_to((seeds / "entities").resolve())
+            (view / "relations" / "r.yaml").symlink_to(files[k].resolve())
+            try:
+                return bench_scale._pick(view)
+            except (IndexError, StopIteration):
+                continue
+    raise SystemExit(f"{seeds}: no relation file with actors' relations to choose from")
+
+
 def measure(big: Path, peru: Path, env: dict, repeat: int = 3) -> list[dict]:
     """One row per command: its argv on each folder, median wall seconds and highest peak MiB of
     ``repeat`` warm runs on each, their ratio, and whether the target is met. ``env`` is the
     environment of the processes (its ``CRIMEGRAPH_CACHE_DIR`` is kept warm between them)."""
-    from bench_scale import PERU, _commands, _pick
+    from bench_scale import PERU, _commands
 
     pick = _pick(Path(big))
     env = dict(env)

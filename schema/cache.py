@@ -24,6 +24,10 @@ instead of parsing YAML.
   that JSON would lose. The cache folder is the user's own, like Python's
   ``__pycache__``.
 
+* Beside each pickle, its indexed form (``<entry>.sqlite``, :mod:`crimegraph.graph.indexed`),
+  written with it under the same key (:func:`ensure_index`): what a warm point read opens
+  instead of unpickling everything. :func:`clear` removes it too.
+
 ``--no-cache`` (the CLI's global option; ``CRIMEGRAPH_NO_CACHE=1``) reads the
 YAML and leaves the cache alone.
 """
