@@ -24,6 +24,10 @@ instead of parsing YAML.
   that JSON would lose. The cache folder is the user's own, like Python's
   ``__pycache__``.
 
+* Beside each pickle, its indexed form (``<entry>.sqlite``, :mod:`crimegraph.graph.indexed`),
+  written with it under the same key (:func:`ensure_index`): what a warm point read opens
+  instead of unpickling everything. :func:`clear` removes it too.
+
 ``--no-cache`` (the CLI's global option; ``CRIMEGRAPH_NO_CACHE=1``) reads the
 YAML and leaves the cache alone.
 """
@@ -41,6 +45,28 @@ from typing import Optional
 FORMAT = 2
 MAGIC = b"crimegraph-seed-cache\n"
 _SUFFIX = ".pickle"
+#: the indexed form beside each pickle (:mod:`crimegraph.graph.indexed`), and files kept beside it
+_SIDE_SUFFIXES = (".sqlite", ".search")
+
+
+def index_path(entry: Path) -> Path:
+    """The indexed (SQLite) form of a cache entry, which point reads open instead of the pickle."""
+    return Path(entry).with_suffix(".sqlite")
+
+
+def ensure_index(entry: Path, key: bytes, read) -> None:
+    """Write the indexed form of a valid read unless the one there is for ``key``; never an error."""
+    from crimegraph.graph.indexed import open_index, write_index
+
+    where = index_path(entry)
+    con = open_index(where, key)
+    if con is not None:
+        con.close()
+        return
+    try:
+        write_index(where, key, read.dataset, read.warnings, read.quality)
+    except Exception:  # a read-only or full disk: the next command builds it again
+        pass
 
 
 def cache_dir() -> Path:
@@ -132,6 +158,20 @@ def load(path: Path, key: bytes):
     return read
 
 
+def header_matches(path: Path, key: bytes) -> bool:
+    """Whether an entry is this user's own, writable by nobody else, and its header holds ``key``:
+    what can be checked without reading the whole file (:func:`load` checks the rest)."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return False
+            head = fh.read(len(MAGIC) + 32)
+    except OSError:
+        return False
+    return head == MAGIC + key
+
+
 def store(path: Path, key: bytes, read) -> None:
     """Write a valid read to the cache; a cache that cannot be written is left as it is."""
     from crimegraph.atomic import atomic_file
@@ -156,7 +196,8 @@ def store(path: Path, key: bytes, read) -> None:
         except OSError:
             pass
     except Exception:  # a read-only or full disk: the next command validates again
-        pass
+        return
+    ensure_index(path, key, read)
 
 
 def entries() -> list[Path]:
@@ -167,13 +208,23 @@ def entries() -> list[Path]:
         return []
 
 
+def files() -> list[Path]:
+    """Every file of the cache: the entries and their indexed forms and search indexes."""
+    folder = cache_dir()
+    try:
+        return sorted(p for p in folder.iterdir()
+                      if p.suffix in (_SUFFIX, *_SIDE_SUFFIXES) and p.is_file())
+    except OSError:
+        return []
+
+
 def clear() -> int:
-    """Remove every cache file; the number removed."""
+    """Remove every cache file (pickles, their indexed forms, search indexes); the number of entries removed."""
     n = 0
-    for p in entries():
+    for p in files():
         try:
             p.unlink()
-            n += 1
+            n += p.suffix == _SUFFIX
         except OSError:
             pass
     return n

@@ -563,6 +563,7 @@ def read_seeds(
             if cache == "use" and locations is None:  # the cache keeps no locations: read them
                 hit = seed_cache.load(entry, key)
                 if hit is not None:
+                    seed_cache.ensure_index(entry, key, hit)  # an entry from before the index, or a lost one
                     settle()
                     return hit
     with no_gc():  # millions of new objects in no reference cycle: no collection passes while reading

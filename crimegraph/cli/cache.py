@@ -19,7 +19,7 @@ def info(fmt: Format = FormatOpt) -> None:
     from crimegraph.schema import cache
 
     files = cache.entries()
-    size = sum(p.stat().st_size for p in files if p.exists())
+    size = sum(p.stat().st_size for p in cache.files() if p.exists())
     data = {"folder": str(cache.cache_dir()), "entries": len(files), "bytes": size,
             "format": cache.FORMAT, "enabled": cache.enabled()}
     if fmt is Format.json:

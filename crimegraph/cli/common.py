@@ -107,7 +107,9 @@ AllowIncompleteOpt = typer.Option(
 def open_cli_store(seeds: Optional[Path], store: str, complete: str = "warn", **options):
     """Open the store named on the command line.
 
-    The memory store is filled from ``--seeds`` on each run; server and
+    The memory store is filled from ``--seeds`` on each run (when the seed cache is warm,
+    :class:`~crimegraph.graph.indexed.IndexedStore` reads from its indexed form only what
+    the command touches); server and
     persistent stores answer from what ``crimegraph load`` put there. A store that
     cannot vouch for its graph (``load_problem()``: a Neo4j load that never finished,
     nodes with no record of a load) gets a warning (``complete="warn"``) or, with
@@ -116,6 +118,13 @@ def open_cli_store(seeds: Optional[Path], store: str, complete: str = "warn", **
     from crimegraph.graph.registry import open_store
 
     if store == "memory":
+        # a warm seed cache answers point reads from its indexed form (crimegraph.graph.indexed),
+        # building the memory store only for whole-graph questions; the answers are the same
+        from crimegraph.graph.indexed import open_warm
+
+        warm = open_warm(seeds)
+        if warm is not None:
+            return warm
         return open_store("memory", seeds=seeds)
     st = open_store(store, seeds=False, **options)
     try:

@@ -20,6 +20,7 @@ BACKENDS_UNDER_TEST = [
     pytest.param("memory", id="memory"),
     pytest.param("rdf", id="rdf"),
     pytest.param("neo4j", marks=pytest.mark.neo4j, id="neo4j"),
+    pytest.param("indexed", id="indexed"),  # the seed cache's SQLite form (not a --store name)
 ]
 
 
@@ -52,6 +53,14 @@ def store(request, peru_dataset, tmp_path_factory):
     from crimegraph.graph.registry import open_store
 
     backend, *rest = request.param if isinstance(request.param, tuple) else (request.param,)
+    if backend == "indexed":
+        from crimegraph.graph.indexed import IndexedStore
+
+        st = IndexedStore(tmp_path_factory.mktemp("indexed-store") / "index.sqlite")
+        st.write(peru_dataset, replace=True)
+        yield st
+        st.close()
+        return
     options = _options(request, backend, rest[0] if rest else {}, tmp_path_factory)
     st = open_store(backend, seeds=peru_dataset, replace=True, **options)
     yield st
