@@ -241,6 +241,8 @@ class IndexedStore(Store):
             if engine is None:
                 engine = self.memory().search_engine()
                 try:
+                    for stale in where.parent.glob(f"{self.path.stem}.*.search"):
+                        stale.unlink()  # the search files of earlier contents of the folder
                     engine.save(where)
                 except Exception:
                     pass
@@ -250,10 +252,16 @@ class IndexedStore(Store):
         return engine
 
     def _search_index_path(self) -> Optional[Path]:
-        """Where the search index of this dataset is kept: beside the index file."""
+        """Where the search index of this dataset is kept: beside the index file, named by the
+        content key (``<entry>.<key>.search``), so that a search file saved for other seed files
+        (by a command still running when they changed) is never opened for these."""
         if self.path is None:
             return None
-        return self.path.with_suffix(".search")
+        row = self._q("SELECT v FROM meta WHERE k = 'key'").fetchone()
+        if row is None:
+            return None
+        stamp = bytes(row[0])[:8].hex()
+        return self.path.with_name(f"{self.path.stem}.{stamp}.search")
 
     def entities(self, kinds: Optional[Iterable[str]] = None,
                  types: Optional[Iterable[str]] = None) -> Iterator[Entity]:

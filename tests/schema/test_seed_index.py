@@ -109,6 +109,26 @@ def test_an_edited_added_or_removed_file_is_seen_through_the_index(cli, seeds, e
     assert gone.returncode != 0 and "group-c" in gone.stderr and "Traceback" not in gone.stderr
 
 
+def test_search_through_the_saved_index_follows_an_edit(cli, seeds, env):
+    """The warm search answers from the search file beside the index; an edited seed file gives
+    another content key, so the next search never reads the old file."""
+    from pathlib import Path
+
+    def search(text):
+        out = cli("query", "search", text, "--seeds", seeds, "-f", "json", env=env, check_rc=0).stdout
+        return [h["id"] for h in json.loads(out)["results"]]
+
+    assert "group-b" in search("Banda Beta")
+    assert "group-b" in search("Banda Beta")  # warm: from the saved search file
+    saved = sorted(Path(env["CRIMEGRAPH_CACHE_DIR"]).glob("*.search"))
+    assert len(saved) == 1
+    f = seeds / "data.yaml"
+    f.write_text(f.read_text().replace("name: Banda Beta", "name: Banda Gamma"))
+    assert "group-b" in search("Banda Gamma") and "group-b" not in search("Beta")
+    now = sorted(Path(env["CRIMEGRAPH_CACHE_DIR"]).glob("*.search"))
+    assert len(now) == 1 and now != saved  # the old content's file is gone
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "empty", "others-can-write"])
 def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(cli, seeds, env, damage):
     from crimegraph.graph.indexed import open_index
