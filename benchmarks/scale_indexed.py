@@ -32,23 +32,11 @@ def _run(argv: list[str], env: dict) -> tuple[float, float, str]:
 
 
 def _pick(seeds: Path) -> dict[str, str]:
-    """``bench_scale._pick`` (an actor of the 99th percentile of degree, another two or three hops
-    away, one of its relations), reading relation files until one holds actors' relations: at
-    100,000 entities the first file holds only places' ``located_in``."""
+    """``bench_scale._pick``: an actor of the 99th percentile of degree, another two or three hops
+    away, one of its relations."""
     import bench_scale
 
-    files = sorted((seeds / "relations").glob("*.yaml"))
-    for k in range(len(files)):
-        with tempfile.TemporaryDirectory() as tmp:
-            view = Path(tmp)
-            (view / "relations").mkdir()
-            (view / "entities").symlink_to((seeds / "entities").resolve())
-            (view / "relations" / "r.yaml").symlink_to(files[k].resolve())
-            try:
-                return bench_scale._pick(view)
-            except (IndexError, StopIteration):
-                continue
-    raise SystemExit(f"{seeds}: no relation file with actors' relations to choose from")
+    return bench_scale._pick(seeds)
 
 
 def measure(big: Path, peru: Path, env: dict, repeat: int = 3) -> list[dict]:
