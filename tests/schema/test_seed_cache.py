@@ -8,25 +8,12 @@ runs it), with the cache in a folder of the test's own (``CRIMEGRAPH_CACHE_DIR``
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from tests.paths import DATA, PERU
+from tests.paths import PERU
 
 ZWSP = "\u200b"
-
-
-@pytest.fixture
-def env(tmp_path):
-    return {"CRIMEGRAPH_CACHE_DIR": str(tmp_path / "cache")}
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    dst = tmp_path / "seeds"
-    shutil.copytree(DATA / "mini", dst)
-    return dst
 
 
 def _entries(env) -> list:

@@ -7,23 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pytest
 
-from tests.paths import DATA
-
-
-@pytest.fixture
-def env(tmp_path):
-    return {"CRIMEGRAPH_CACHE_DIR": str(tmp_path / "cache")}
-
-
-@pytest.fixture
-def seeds(tmp_path):
-    dst = tmp_path / "seeds"
-    shutil.copytree(DATA / "mini", dst)
-    return dst
 
 
 @pytest.fixture
