@@ -269,9 +269,13 @@ def warm_section(args, seeds: Path) -> list[str]:
         run(["stats"], env)  # the Peru cache
         rows = []
         for name, argv in _commands(pick):
-            big = [run([*argv, "--seeds", str(seeds)], env) for _ in range(args.warm)]
             argv_peru = [a if a not in pick.values() else PERU[next(k for k, v in pick.items() if v == a)]
                          for a in argv]
+            # one run first, not measured: what a command keeps beside the cache the first time it
+            # runs (the search index, built once from the whole graph) is then there, as for a user
+            run([*argv, "--seeds", str(seeds)], env)
+            run(argv_peru, env)
+            big = [run([*argv, "--seeds", str(seeds)], env) for _ in range(args.warm)]
             peru = [run(argv_peru, env) for _ in range(args.warm)]
             bt, bm = statistics.median(b[0] for b in big), max(b[1] for b in big)
             pt, pm = statistics.median(x[0] for x in peru), max(x[1] for x in peru)
@@ -280,8 +284,9 @@ def warm_section(args, seeds: Path) -> list[str]:
     lines = ["## Read only what a command needs: warm commands, big folder and Peru", "",
              f"Load average at the start of the section {load_start}, at its end {load_average()}. "
              f"The first command on the big folder (validate, write the cache) took {first[0]:.1f} s, "
-             f"{first[1]:.0f} MiB. Then each command {args.warm} times on each folder (median time, "
-             "highest peak). Targets: big within 3× of Peru, and under 300 MB.", "",
+             f"{first[1]:.0f} MiB. Then each command once unmeasured (the first search builds and saves "
+             f"the search index) and {args.warm} times measured on each folder (median time, highest "
+             "peak). Targets: big within 3× of Peru, and under 300 MB.", "",
              "| command | big folder | time | peak | Peru | time | peak | big / Peru | target met |",
              "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |"]
     for name, a, b, bt, bm, pt, pm in rows:
