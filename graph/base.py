@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections import deque
 from typing import Iterable, Iterator, Optional, Sequence
 
 from crimegraph.errors import AmbiguousEntity, EntityNotFound
@@ -71,6 +70,33 @@ def take_neighbours(sg: Subgraph, node: str, links: Iterable[tuple[str, Relation
         for r in new[o]:
             sg.add_relation(r)
     return ordered
+
+
+
+def breadth_first(seeds: Sequence[str], depth: int, cap: Optional[int],
+                  incident) -> tuple[Subgraph, list[str]]:
+    """The breadth-first walk of :meth:`Store.expand`, level by level, shared by every backend.
+
+    ``incident(ids)`` gives each entity of a level its ``(other entity, relation)`` links, in
+    relation-id order (one round trip per level where a backend can); :func:`take_neighbours`
+    picks from them. Returns the subgraph with the relations met on the way (no entities:
+    the caller adds them, in one read where it can) and the ids reached, seeds first, in the
+    order they were reached.
+    """
+    seen = dict.fromkeys(seeds)
+    sg = Subgraph(focus=list(seeds))
+    order = list(seen)
+    level = list(seeds)
+    for _ in range(depth):
+        if not level:
+            break
+        links = incident(list(dict.fromkeys(level)))
+        nxt: list[str] = []
+        for node in level:
+            nxt += take_neighbours(sg, node, links[node], seen, cap)
+        order += nxt
+        level = nxt
+    return sg, order
 
 
 class Store(abc.ABC):
@@ -261,25 +287,22 @@ class Store(abc.ABC):
         (best-sourced first); the rest are counted in ``Subgraph.more``.
         """
         types = check_types(types)
-        seen = dict.fromkeys(seeds)
-        sg = Subgraph(focus=list(seeds))
-        frontier = deque((s, 0) for s in seeds)
         for s in seeds:
-            sg.add_entity(self.entity(s))
-        while frontier:
-            node, d = frontier.popleft()
-            if d >= depth:
-                continue
-            rels = self.relations(node, types=types, as_of=as_of)
-            for o in take_neighbours(sg, node, ((r.other(node), r) for r in rels), seen, cap):
-                sg.add_entity(self.entity(o))
-                frontier.append((o, d + 1))
+            self.entity(s)
+        sg, order = breadth_first(seeds, depth, cap, lambda ids: self.level_links(ids, types, as_of))
+        for i in order:
+            sg.add_entity(self.entity(i))
         # relations among the entities reached at the last depth
         for i in sg.entities:
             for r in self.relations(i, types=types, as_of=as_of):
                 if r.subject in sg.entities and r.object in sg.entities:
                     sg.add_relation(r)
         return sg
+
+    def level_links(self, ids: Sequence[str], types: Optional[frozenset[str]],
+                    as_of: Optional[dt.date]) -> dict[str, list[tuple[str, Relation]]]:
+        """``{id: [(other entity, relation)]}`` of one level of :meth:`expand`'s walk, by relation id."""
+        return {i: [(r.other(i), r) for r in self.relations(i, types=types, as_of=as_of)] for i in ids}
 
     def derived(self, key: tuple, build):
         """A structure derived from the whole store (an analytics projection), by ``build()``.

@@ -27,7 +27,6 @@ user owns and nobody else can write is opened (:func:`open_index`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 import os
 import pickle
 import sqlite3
@@ -38,7 +37,7 @@ from crimegraph.errors import EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
 
-from .base import DIRECTIONS, Store, check_types, take_neighbours
+from .base import DIRECTIONS, Store, breadth_first, check_types
 from .subgraph import Subgraph
 
 #: the layout of the index file; raise it when the tables change meaning
@@ -412,21 +411,12 @@ class IndexedStore(Store):
         import json
 
         types = check_types(types)
-        seen = dict.fromkeys(seeds)
-        sg = Subgraph(focus=list(seeds))
         for s in seeds:
-            sg.add_entity(self.entity(s))
-        frontier = deque((s, 0) for s in seeds)
-        while frontier:
-            node, d = frontier.popleft()
-            if d >= depth:
-                continue
-            rels = self.relations(node, types=types, as_of=as_of)
-            kept = take_neighbours(sg, node, ((r.other(node), r) for r in rels), seen, cap)
-            got = self.entities_by_id(kept)
-            for o in kept:
-                sg.add_entity(got[o])
-                frontier.append((o, d + 1))
+            self.entity(s)
+        sg, order = breadth_first(seeds, depth, cap, lambda ids: self.level_links(ids, types, as_of))
+        got = self.entities_by_id(order)
+        for i in order:
+            sg.add_entity(got[i])
         members = list(sg.entities)
         ids = json.dumps(members)
         by: dict[str, list[Relation]] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import deque
 from typing import Iterable, Iterator, Optional, Sequence
 
 import networkx as nx
@@ -15,7 +14,7 @@ from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 
-from .base import DIRECTIONS, Store, check_types, take_neighbours
+from .base import DIRECTIONS, Store, breadth_first, check_types
 from .subgraph import Subgraph
 
 
@@ -232,19 +231,14 @@ class MemoryStore(Store):
         types = check_types(types)
         for s in seeds:
             self.entity(s)
-        seen = dict.fromkeys(seeds)
-        sg = Subgraph(focus=list(seeds))
-        for s in seeds:
-            sg.add_entity(self.entity(s))
-        frontier = deque((s, 0) for s in seeds)
-        while frontier:
-            node, d = frontier.popleft()
-            if d >= depth:
-                continue
-            links = sorted(self.adjacent(node, types=types, as_of=as_of), key=lambda p: p[1].id)
-            for o in take_neighbours(sg, node, links, seen, cap):
-                sg.add_entity(self.entity(o))
-                frontier.append((o, d + 1))
+
+        def incident(ids):
+            return {i: sorted(self.adjacent(i, types=types, as_of=as_of), key=lambda p: p[1].id)
+                    for i in ids}
+
+        sg, order = breadth_first(seeds, depth, cap, incident)
+        for i in order:
+            sg.add_entity(self.entity(i))
         members = list(sg.entities)
         for i in members:
             if self.degree_hint(i) > len(members):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import deque
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from crimegraph.errors import EntityNotFound, RelationNotFound, SourceNotFound, StoreUnavailable
@@ -27,7 +26,7 @@ from crimegraph.schema.models import DatasetMeta, Entity, Relation, Source
 from crimegraph.schema.validate import close_matches
 from crimegraph.schema.vocab import RELATION_TYPES
 
-from .base import DIRECTIONS, Store, check_types, take_neighbours
+from .base import DIRECTIONS, Store, breadth_first, check_types
 from .neo4j_connect import Settings, connect, translate_errors
 from .neo4j_native import NativeQueries
 from .neo4j_cypher import (
@@ -472,30 +471,19 @@ class Neo4jStore(NativeQueries, Store):
                cap: Optional[int] = None) -> Subgraph:
         """Breadth-first neighbourhood; one Cypher statement per level, same answer as the base."""
         types = check_types(types)
-        seen = dict.fromkeys(seeds)
-        sg = Subgraph(focus=list(seeds))
         found = self._entities_by_id(seeds)
         for s in seeds:
             if s not in found:
                 raise EntityNotFound(s, self._suggest(s))
-            sg.add_entity(found[s])
-        frontier = deque((s, 0) for s in seeds)
-        while frontier:
-            # the whole current level in one statement; then the base algorithm, unchanged
-            level = [(n, d) for n, d in frontier if d < depth]
-            frontier = deque()
-            if not level:
-                break
-            incident = self._incident(list(dict.fromkeys(n for n, _ in level)), types, as_of)
-            claimed: list[str] = []
-            for node, d in level:
-                links = ((r.other(node), r) for r in incident[node])
-                for o in take_neighbours(sg, node, links, seen, cap):
-                    claimed.append(o)
-                    frontier.append((o, d + 1))
-            got = self._entities_by_id(claimed)
-            for o in claimed:
-                sg.add_entity(got[o])
+
+        def incident(ids):  # the whole level in one statement
+            got = self._incident(ids, types, as_of)
+            return {i: [(r.other(i), r) for r in got[i]] for i in ids}
+
+        sg, order = breadth_first(seeds, depth, cap, incident)
+        found.update(self._entities_by_id([i for i in order if i not in found]))
+        for i in order:
+            sg.add_entity(found[i])
         # relations among the entities reached at the last depth
         members = list(sg.entities)
         incident = self._incident(members, types, as_of, among=True)

@@ -11,10 +11,10 @@ from the generic version.
 
 Ego networks (:func:`expand`, :func:`subgraph`): each breadth-first level is one
 SPARQL SELECT of the frontier's relations reduced to what the cap ranks them by
-(id, ends, confidence, number of citations: :class:`Link`); the generic
-:func:`~crimegraph.graph.base.take_neighbours` picks the neighbours from those,
-and only the entities and relations the answer shows are rebuilt into models, in
-one query each.
+(id, ends, confidence, number of citations: :class:`Link`); the generic walk
+(:func:`~crimegraph.graph.base.breadth_first`) picks the neighbours from those, and
+only the entities and relations the answer shows are rebuilt into models, in one
+query each.
 
 Brokers (:func:`brokers`): the generic helper runs on a :class:`LeanProjection`,
 whose vertices are the actors' id, type and name (one SELECT) and whose edges are
@@ -131,33 +131,22 @@ def relations_by_id(store: "RdfStore", ids) -> dict:
 def expand(store: "RdfStore", seeds, *, depth: int = 1, types=None, as_of=None, cap=None):
     """:meth:`Store.expand` level by level in SPARQL; the same answer, models built only for
     what it shows."""
-    from collections import deque
-
     from crimegraph.errors import EntityNotFound
-    from crimegraph.graph.base import take_neighbours
-    from crimegraph.graph.subgraph import Subgraph
+    from crimegraph.graph.base import breadth_first
 
     types = check_types(types)
     found = store.entities_by_id(seeds)
     for s in seeds:
         if s not in found:
             raise EntityNotFound(s, store._suggest(s))
-    seen = dict.fromkeys(seeds)
-    sg = Subgraph(focus=list(seeds))
-    order = list(dict.fromkeys(seeds))
     known: dict = {}  # the links of the entities already read (a hub's are read once)
-    frontier = deque((s, 0) for s in seeds)
-    while frontier:
-        level = [(n, d) for n, d in frontier if d < depth]
-        frontier = deque()
-        if not level:
-            break
-        incident = links_of(store, [n for n, _ in level], types=types, as_of=as_of)
-        known.update(incident)
-        for node, d in level:
-            for o in take_neighbours(sg, node, incident[node], seen, cap):
-                order.append(o)
-                frontier.append((o, d + 1))
+
+    def incident(ids):  # the whole level in one SELECT
+        got = links_of(store, ids, types=types, as_of=as_of)
+        known.update(got)
+        return got
+
+    sg, order = breadth_first(seeds, depth, cap, incident)
     found.update(store.entities_by_id([i for i in order if i not in found]))
     members = set(order)
     known.update(links_of(store, [i for i in order if i not in known], types=types, as_of=as_of))
