@@ -41,15 +41,9 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, load_average, machine, run_process, synth_dataset, write_markdown  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-EXE = Path(sys.executable).parent / "crimegraph"
+from common import RESULTS, load_average, machine, run_cli, synth_dataset, write_markdown  # noqa: E402
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall seconds, peak MiB and stdout of one ``crimegraph`` process."""
-    return run_process([str(EXE), *args], env, cwd=ROOT)
 
 
 def formats(seeds: Path) -> list[tuple[str, float, float, int]]:
@@ -154,15 +148,15 @@ def cache_section(args, seeds: Path) -> list[str]:
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         stats = ["stats", "--seeds", str(seeds), "--format", "json"]
         print("baseline (--no-cache) ...", flush=True)
-        base = run(["--no-cache", *stats], env)
+        base = run_cli(["--no-cache", *stats], env)
         print(f"  {base[0]:.1f} s, {base[1]:.0f} MiB; cold ...", flush=True)
-        cold = run(stats, env)
+        cold = run_cli(stats, env)
         cache_bytes = sum(p.stat().st_size for p in Path(cache).iterdir())
         print(f"  {cold[0]:.1f} s, {cold[1]:.0f} MiB; warm ...", flush=True)
-        warms = [run(stats, env) for _ in range(args.warm)]
+        warms = [run_cli(stats, env) for _ in range(args.warm)]
         assert all(w[2] == base[2] == cold[2] for w in warms), "warm and cold answers differ"
-        run(["stats", "--format", "json"], env)  # the Peru cache
-        peru = [run(["stats", "--format", "json"], env) for _ in range(args.warm)]
+        run_cli(["stats", "--format", "json"], env)  # the Peru cache
+        peru = [run_cli(["stats", "--format", "json"], env) for _ in range(args.warm)]
     warm_t = statistics.median(w[0] for w in warms)
     warm_m = max(w[1] for w in warms)
     peru_t = statistics.median(p[0] for p in peru)
@@ -265,18 +259,18 @@ def warm_section(args, seeds: Path) -> list[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         print("warm section: first run on the big folder (validates, writes the cache) ...", flush=True)
-        first = run(["stats", "--seeds", str(seeds)], env)
-        run(["stats"], env)  # the Peru cache
+        first = run_cli(["stats", "--seeds", str(seeds)], env)
+        run_cli(["stats"], env)  # the Peru cache
         rows = []
         for name, argv in _commands(pick):
             argv_peru = [a if a not in pick.values() else PERU[next(k for k, v in pick.items() if v == a)]
                          for a in argv]
             # one run first, not measured: what a command keeps beside the cache the first time it
             # runs (the search index, built once from the whole graph) is then there, as for a user
-            run([*argv, "--seeds", str(seeds)], env)
-            run(argv_peru, env)
-            big = [run([*argv, "--seeds", str(seeds)], env) for _ in range(args.warm)]
-            peru = [run(argv_peru, env) for _ in range(args.warm)]
+            run_cli([*argv, "--seeds", str(seeds)], env)
+            run_cli(argv_peru, env)
+            big = [run_cli([*argv, "--seeds", str(seeds)], env) for _ in range(args.warm)]
+            peru = [run_cli(argv_peru, env) for _ in range(args.warm)]
             bt, bm = statistics.median(b[0] for b in big), max(b[1] for b in big)
             pt, pm = statistics.median(x[0] for x in peru), max(x[1] for x in peru)
             rows.append((name, " ".join(argv), " ".join(argv_peru), bt, bm, pt, pm))

@@ -20,6 +20,9 @@ from typing import Callable, Iterable
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 RESULTS = HERE / "results"
+ROOT = HERE.parent
+#: the ``crimegraph`` command of the interpreter running the benchmark
+EXE = Path(sys.executable).parent / "crimegraph"
 
 
 def data_dir() -> Path:
@@ -160,6 +163,11 @@ def run_process(argv: list[str], env: dict, cwd: Path | None = None) -> tuple[fl
             tail = err.read().decode("utf-8", "replace")[-800:]
             raise SystemExit(f"{' '.join(map(str, argv))} failed ({proc.returncode}): {tail}")
     return wall, usage.ru_maxrss / 1024, out.decode()
+
+
+def run_cli(args: list[str], env: dict) -> tuple[float, float, str]:
+    """:func:`run_process` of one ``crimegraph ARGS`` command, from the project's folder."""
+    return run_process([str(EXE), *args], env, cwd=ROOT)
 
 
 def machine() -> str:

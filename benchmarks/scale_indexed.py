@@ -20,15 +20,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import load_average, run_process  # noqa: E402
+from common import load_average, run_cli  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-EXE = Path(sys.executable).parent / "crimegraph"
 COMMANDS = ("show", "query connections", "query ego", "query evidence")
 
-
-def _run(argv: list[str], env: dict) -> tuple[float, float, str]:
-    return run_process([str(EXE), *argv], env, cwd=ROOT)
 
 
 def _pick(seeds: Path) -> dict[str, str]:
@@ -47,16 +42,16 @@ def measure(big: Path, peru: Path, env: dict, repeat: int = 3) -> list[dict]:
 
     pick = _pick(Path(big))
     env = dict(env)
-    _run(["stats", "--seeds", str(big)], env)  # validates, writes the cache entry and its index
-    _run(["stats", "--seeds", str(peru)], env)
+    run_cli(["stats", "--seeds", str(big)], env)  # validates, writes the cache entry and its index
+    run_cli(["stats", "--seeds", str(peru)], env)
     rows = []
     for name, argv in _commands(pick):
         if name not in COMMANDS:
             continue
         on_peru = [PERU[next(k for k, v in pick.items() if v == a)] if a in pick.values() else a
                    for a in argv]
-        big_runs = [_run([*argv, "--seeds", str(big)], env) for _ in range(repeat)]
-        peru_runs = [_run([*on_peru, "--seeds", str(peru)], env) for _ in range(repeat)]
+        big_runs = [run_cli([*argv, "--seeds", str(big)], env) for _ in range(repeat)]
+        peru_runs = [run_cli([*on_peru, "--seeds", str(peru)], env) for _ in range(repeat)]
         bt, bm = statistics.median(r[0] for r in big_runs), max(r[1] for r in big_runs)
         pt, pm = statistics.median(r[0] for r in peru_runs), max(r[1] for r in peru_runs)
         rows.append({"command": name, "big": " ".join(argv), "peru": " ".join(on_peru),

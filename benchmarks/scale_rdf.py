@@ -26,14 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import load_average, run_process, synth_dataset  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-EXE = Path(sys.executable).parent / "crimegraph"
+from common import ROOT, load_average, run_cli, run_process, synth_dataset  # noqa: E402
 
 
-def _run(args: list[str], env: dict) -> tuple[float, float, str]:
-    return run_process([str(EXE), *args], env, cwd=ROOT)
 
 
 def _centres(big: str) -> dict[str, str]:
@@ -96,21 +91,21 @@ def measure(big: Path, env: dict, store_dir: Path | None = None, *, log=print) -
 
             shutil.rmtree(store_dir, ignore_errors=True)  # a half-loaded folder: start again
             log(f"loading {big} into rdf:{store_dir}")
-            t, peak, _ = _run(["load", "--seeds", str(big), "--store", f"rdf:{store_dir}"], env)
+            t, peak, _ = run_cli(["load", "--seeds", str(big), "--store", f"rdf:{store_dir}"], env)
             marker.write_text(f"loaded in {t:.1f} s\n")
             rows.append({"case": "load", "store": "rdf", "seconds": t, "peak_mib": peak,
                          "query_s": None, "same": None, "load": load_average()})
     spec = f"rdf:{store_dir}"
-    _run(["stats", "--seeds", str(big)], env)  # warm the embedded seed cache
+    run_cli(["stats", "--seeds", str(big)], env)  # warm the embedded seed cache
     for label, centre in _child("_centres", str(big), env=env).items():
-        t, peak, out = _run(["query", "ego", centre, "--store", spec, "-f", "json"], env)
-        _, _, want = _run(["query", "ego", centre, "--seeds", str(big), "-f", "json"], env)
+        t, peak, out = run_cli(["query", "ego", centre, "--store", spec, "-f", "json"], env)
+        _, _, want = run_cli(["query", "ego", centre, "--seeds", str(big), "-f", "json"], env)
         q = _child("_in_process_ego", str(store_dir), centre, env=env)
         rows.append({"case": f"query ego ({label}, {centre})", "store": "rdf", "seconds": t,
                      "peak_mib": peak, "query_s": q, "same": json.loads(out) == json.loads(want),
                      "load": load_average()})
     for store, args in (("embedded", ["--seeds", str(big)]), ("rdf", ["--store", spec])):
-        t, peak, out = _run(["query", "brokers", "--top", "5", "-f", "json", *args], env)
+        t, peak, out = run_cli(["query", "brokers", "--top", "5", "-f", "json", *args], env)
         rows.append({"case": "query brokers --top 5", "store": store, "seconds": t, "peak_mib": peak,
                      "query_s": None, "same": out, "load": load_average()})
     base = next(r for r in rows if r["store"] == "embedded")
