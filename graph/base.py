@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
 from crimegraph.errors import AmbiguousEntity, EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
+from crimegraph.schema.types import Confidence
 from crimegraph.schema.vocab import RELATION_TYPES
 
 from .subgraph import Subgraph
@@ -27,6 +28,28 @@ DIRECTIONS = ("out", "in", "both")
 #: maps each entity at distance ``i`` from the start (on some shortest path) to
 #: ``{next entity: [relations joining the two]}``. See :meth:`Store.shortest_path_links`.
 PathLayers = list[dict[str, dict[str, list[Relation]]]]
+
+
+class Cited(NamedTuple):
+    """One citation of a :class:`Tie`: the source it names."""
+    source: str
+
+
+class Tie(NamedTuple):
+    """A relation reduced to what the connection ranking weighs it by
+    (:mod:`crimegraph.queries.ties`): its id, type, ends, confidence and the sources its
+    citations name, in their order. A :class:`Relation` has the same attributes and serves
+    as its own tie; :meth:`Store.relations_of` gives the whole relations back."""
+    id: str
+    type: str
+    subject: str
+    object: str
+    confidence: Confidence
+    citations: tuple[Cited, ...]
+
+
+#: ``{u: {v: [relations or ties joining the two, by id]}}``: what :meth:`Store.path_links` returns
+Links = dict[str, dict[str, list[Union[Relation, Tie]]]]
 
 
 def check_types(types: Optional[Iterable[str]]) -> Optional[frozenset[str]]:
@@ -374,7 +397,7 @@ class Store(abc.ABC):
 
     def path_links(self, a: str, b: str, *, max_hops: int = 4,
                    types: Optional[Iterable[str]] = None, as_of: Optional[dt.date] = None,
-                   avoid: Iterable[str] = ()) -> dict[str, dict[str, list[Relation]]]:
+                   avoid: Iterable[str] = (), ties: bool = False) -> Links:
         """Every relation on some path of at most ``max_hops`` from ``a`` to ``b``, ignoring direction.
 
         Not only the shortest paths: the connection ranking (:mod:`crimegraph.queries.paths`)
@@ -385,7 +408,9 @@ class Store(abc.ABC):
         ``d(a, u) + 1 + d(v, b) <= max_hops``, and only their relations are read
         (:meth:`adjacent_many`, one round trip per batch where a backend can).
         Returns an undirected adjacency ``{u: {v: [relations]}}`` (empty when none), never
-        passing through an entity of ``avoid``.
+        passing through an entity of ``avoid``; with ``ties``, the relations may come as
+        :class:`Tie` records (:meth:`ties_among`: what the ranking weighs, read without the
+        rest where a backend can) and :meth:`relations_of` turns the chosen ones back.
         """
         types = check_types(types)
         avoid = frozenset(avoid) - {a, b}
@@ -450,7 +475,18 @@ class Store(abc.ABC):
                 if min(du + 1 + db.get(v, far), da.get(v, far) + 1 + bu) <= max_hops:
                     pairs.setdefault(u, set()).add(v)
                     pairs.setdefault(v, set()).add(u)
+        return (self.ties_among if ties else self.links_among)(pairs, types=types, as_of=as_of)
+
+    def ties_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
+                   as_of: Optional[dt.date] = None) -> Links:
+        """:meth:`links_among` with each relation as a :class:`Tie` or as itself: the same
+        relations, by id. This default returns the relations (a relation is its own tie); a
+        backend that can read the ties without building the relations overrides it."""
         return self.links_among(pairs, types=types, as_of=as_of)
+
+    def relations_of(self, ties: Iterable[Union[Relation, Tie]]) -> list[Relation]:
+        """The whole relations of ``ties`` (from :meth:`ties_among`), in their order."""
+        return [t if isinstance(t, Relation) else self.relation(t.id) for t in ties]
 
     def links_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
                     as_of: Optional[dt.date] = None) -> dict[str, dict[str, list[Relation]]]:

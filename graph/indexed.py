@@ -7,9 +7,13 @@ entities. Beside the pickle of a seed folder (:mod:`crimegraph.schema.cache`) si
 ``<entry>.sqlite`` (Python's own :mod:`sqlite3`), written at the same time, keyed by the
 same content hash:
 
-* ``entities(id, blob)``, ``sources(id, blob)``, ``relations(id, subject, object, type, blob)``
-  with indexes on ``subject`` and ``object``: each ``blob`` is the validated model, pickled
-  (row by row: reading one entity unpickles one entity);
+* ``entities(id, blob)``, ``sources(id, blob)``,
+  ``relations(id, subject, object, type, confidence, sources, blob)`` with indexes on
+  ``subject`` and ``object``: each ``blob`` is the validated model, pickled (row by row:
+  reading one entity unpickles one entity); a relation's ``type``, ``confidence`` (its
+  grade) and ``sources`` (the source ids of its citations, in order) are plain columns, what
+  the connection ranking weighs it by (:class:`~crimegraph.graph.base.Tie`, read without
+  unpickling);
 * ``meta(k, v)``: the key, the format, the dataset's counts (``Dataset.stats``), its
   :class:`DatasetMeta`, the warnings and quality notes of the read.
 
@@ -36,20 +40,24 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from crimegraph.errors import EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
+from crimegraph.schema.types import Confidence
 
-from .base import DIRECTIONS, Store, breadth_first, check_types
+from .base import DIRECTIONS, Cited, Links, Store, Tie, breadth_first, check_types
 from .subgraph import Subgraph
 
 #: the layout of the index file; raise it when the tables change meaning
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 #: SQLite's limit on parameters of one statement is 999 in old builds
 _CHUNK = 900
+#: between the source ids of the ``sources`` column (a slug holds no control character)
+_SEP = "\x1f"
 
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
 CREATE TABLE entities (id TEXT PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE sources (id TEXT PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE relations (id TEXT PRIMARY KEY, subject TEXT NOT NULL, object TEXT NOT NULL,
+                        type TEXT NOT NULL, confidence TEXT NOT NULL, sources TEXT NOT NULL,
                         blob BLOB NOT NULL);
 """
 _INDEXES = """
@@ -79,8 +87,9 @@ def write_index(path: Path, key: bytes, dataset: Dataset, warnings=(), quality=(
                             ((i, dump(e, hi)) for i, e in dataset.entities.items()))
             con.executemany("INSERT INTO sources VALUES (?, ?)",
                             ((i, dump(s, hi)) for i, s in dataset.sources.items()))
-            con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?)",
-                            ((i, r.subject, r.object, dump(r, hi))
+            con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            ((i, r.subject, r.object, r.type, r.confidence.code,
+                              _SEP.join(c.source for c in r.citations), dump(r, hi))
                              for i, r in dataset.relations.items()))
             con.executescript(_INDEXES)
             meta = {"format": INDEX_FORMAT, "stats": dataset.stats(), "meta": dataset.meta,
@@ -433,29 +442,63 @@ class IndexedStore(Store):
                 sg.add_relation(r)
         return sg
 
+    def _among(self, pairs: dict[str, set[str]], cols: str, build, types, keep):
+        """``{u: {v: [build(row)]}}`` for the pairs of ``pairs`` (symmetric), each list by id.
+
+        Each unordered pair is read once, from its smaller end, by the ends' index (a hub's
+        other relations are never read); ``row`` is ``(subject, object, id, type, *cols)``."""
+        once: dict[str, set[str]] = {}
+        for u, vs in pairs.items():
+            for v in vs:
+                once.setdefault(min(u, v), set()).add(max(u, v))
+        kept: dict[str, dict[str, dict[str, object]]] = {}
+        for u in sorted(once):
+            vs = sorted(once[u])
+            for k in range(0, len(vs), _CHUNK):
+                part = vs[k:k + _CHUNK]
+                marks = ",".join("?" * len(part))
+                for row in [*self._q(f"SELECT subject, object, id, type, {cols} FROM relations "
+                                     f"WHERE subject = ? AND object IN ({marks})", (u, *part)),
+                            *self._q(f"SELECT subject, object, id, type, {cols} FROM relations "
+                                     f"WHERE object = ? AND subject IN ({marks})", (u, *part))]:
+                    if types is not None and row[3] not in types:
+                        continue
+                    r = build(row)
+                    if keep is None or keep(r):
+                        v = row[1] if row[0] == u else row[0]
+                        for x, y in ((u, v), (v, u)):
+                            if y in pairs.get(x, ()):
+                                kept.setdefault(x, {}).setdefault(y, {})[r.id] = r
+        return {u: {v: [rels[i] for i in sorted(rels)] for v, rels in row.items()}
+                for u, row in sorted(kept.items())}
+
     def links_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
                     as_of: Optional[dt.date] = None) -> dict[str, dict[str, list[Relation]]]:
         """Pair by pair from the ends' index, as the memory store does: a hub's other relations
         are never read (nor unpickled)."""
-        kept: dict[str, dict[str, list[Relation]]] = {}
-        for u in sorted(pairs):
-            vs = sorted(pairs[u])
-            found: dict[str, dict[str, Relation]] = {}
-            for k in range(0, len(vs), _CHUNK):
-                part = vs[k:k + _CHUNK]
-                marks = ",".join("?" * len(part))
-                for other_end, rid, blob in [
-                        *self._q(f"SELECT object, id, blob FROM relations WHERE subject = ? "
-                                 f"AND object IN ({marks})", (u, *part)),
-                        *self._q(f"SELECT subject, id, blob FROM relations WHERE object = ? "
-                                 f"AND subject IN ({marks})", (u, *part))]:
-                    r = self._rel(rid, blob)
-                    if (types is None or r.type in types) and (as_of is None or r.shown_on(as_of)):
-                        found.setdefault(other_end, {})[rid] = r
-            row = {v: sorted(rels.values(), key=lambda r: r.id) for v, rels in found.items()}
-            if row:
-                kept[u] = row
-        return kept
+        return self._among(pairs, "blob", lambda row: self._rel(row[2], row[4]), types,
+                           None if as_of is None else (lambda r: r.shown_on(as_of)))
+
+    def ties_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
+                   as_of: Optional[dt.date] = None) -> Links:
+        """Undated: the :class:`Tie` of each relation from its plain columns, none unpickled
+        (a relation already read comes as itself). With ``as_of``, the relations: their
+        windows are in the blobs."""
+        if as_of is not None:
+            return self.links_among(pairs, types=types, as_of=as_of)
+        cited: dict[str, Cited] = {}
+        grade = Confidence.parse
+        have = self._relations
+
+        def tie(row):
+            subject, obj, rid, rtype, conf, srcs = row
+            r = have.get(rid)
+            if r is not None:
+                return r
+            cites = tuple(cited.get(x) or cited.setdefault(x, Cited(x)) for x in srcs.split(_SEP))
+            return Tie(rid, rtype, subject, obj, grade(conf), cites)
+
+        return self._among(pairs, "confidence, sources", tie, types, None)
 
     def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
         if as_of is not None:

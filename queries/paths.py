@@ -613,7 +613,8 @@ class _Ranker:
               links: dict[str, dict[str, list[Relation]]]) -> RankedPath:
         steps = []
         for u, v in zip(nodes, nodes[1:]):
-            rels = sorted(links[u][v], key=lambda r: (-_r(self.weight(r)), evidence_key(r)))
+            rels = sorted(self.store.relations_of(links[u][v]),
+                          key=lambda r: (-_r(self.weight(r)), evidence_key(r)))
             steps.append(Step(self.entities[u], rels[0], self.entities[v], rels[1:]))
         parts = []
         for s in steps:
@@ -796,7 +797,9 @@ def connections(store, a: str, b: str, *, max_hops: int = 4, k: int = 5, as_of=N
     allowed = types
     if chosen is not None:
         allowed = ties.types_of(chosen) if allowed is None else allowed & ties.types_of(chosen)
-    links = store.path_links(ea.id, eb.id, max_hops=max_hops, types=allowed, as_of=as_of, avoid=avoid_ids)
+    # the ranking weighs ties (id, type, confidence, sources); only the paths shown are read whole
+    links = store.path_links(ea.id, eb.id, max_hops=max_hops, types=allowed, as_of=as_of, avoid=avoid_ids,
+                             ties=True)
     nodes = sorted(links)
     entities = {ea.id: ea, eb.id: eb, **store.entities_by_id([n for n in nodes if n not in (ea.id, eb.id)])}
     degrees = store.degrees([n for n in nodes if n not in (ea.id, eb.id)], as_of=as_of)

@@ -60,6 +60,57 @@ def test_point_reads_come_from_the_index_without_building_the_graph(seeds, monke
         st.close()
 
 
+def test_the_ranking_reads_ties_from_columns_and_only_the_shown_relations_whole(synth, monkeypatch, tmp_path):
+    """``path_links(..., ties=True)`` on the index: each relation as a Tie (id, type, ends,
+    grade, cited sources) from plain columns, none unpickled; ``relations_of`` gives back the
+    very relations the memory store holds; and a connections answer unpickles only the
+    relations of the paths it shows."""
+    monkeypatch.setenv("CRIMEGRAPH_CACHE_DIR", str(tmp_path / "c"))
+    from crimegraph.graph.base import Tie
+    from crimegraph.graph.indexed import open_warm
+    from crimegraph.queries import connections
+    from crimegraph.schema.loader import load_dataset
+
+    ds = load_dataset(synth)
+    actors = sorted(i for i, e in ds.entities.items() if e.kind.value == "actor")
+    a, b = actors[0], actors[len(actors) // 2]
+    st = open_warm(synth)
+    try:
+        mem = st.memory()
+        want = mem.path_links(a, b)
+        assert want  # the pair is linked within 4 hops
+        st._memory = None
+        got = st.path_links(a, b, ties=True)
+        assert st._relations == {}  # nothing unpickled
+        flat = [t for row in got.values() for ts in row.values() for t in ts]
+        assert flat and all(isinstance(t, Tie) for t in flat)
+        assert {u: {v: [t.id for t in ts] for v, ts in row.items()} for u, row in got.items()} == \
+            {u: {v: [r.id for r in rs] for v, rs in row.items()} for u, row in want.items()}
+        for t in flat:
+            r = ds.relations[t.id]
+            assert (t.type, t.subject, t.object, t.confidence) == (r.type, r.subject, r.object, r.confidence)
+            assert [c.source for c in t.citations] == [c.source for c in r.citations]
+        u = next(iter(got))
+        v = next(iter(got[u]))
+        assert st.relations_of(got[u][v]) == want[u][v]
+        # a narrower type filter keeps only those ties
+        kinds = {t.type for t in flat}
+        one = sorted(kinds)[0]
+        narrow = st.path_links(a, b, types=[one], ties=True)
+        assert {t.type for row in narrow.values() for ts in row.values() for t in ts} <= {one}
+
+        fresh = open_warm(synth)
+        try:
+            answer = connections(fresh, a, b)
+            shown = {r.id for p in answer.paths for s in p.steps for r in (s.relation, *s.others)}
+            assert answer.paths and set(fresh._relations) == shown
+            assert answer.as_dict() == connections(mem, a, b).as_dict()
+        finally:
+            fresh.close()
+    finally:
+        st.close()
+
+
 @pytest.mark.parametrize("argv", [("show", "{a}"), ("query", "ego", "{a}"),
                                   ("query", "connections", "{a}", "{b}"), ("query", "evidence", "{r}"),
                                   ("stats",), ("query", "brokers")])
