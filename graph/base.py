@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 from crimegraph.errors import AmbiguousEntity, EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
+from crimegraph.schema.timing import shown
 from crimegraph.schema.types import Confidence
 from crimegraph.schema.vocab import RELATION_TYPES
 
@@ -35,17 +36,30 @@ class Cited(NamedTuple):
     source: str
 
 
+class Window(NamedTuple):
+    """The days an as-of answer shows an item: :attr:`Timing.start <crimegraph.schema.timing.Timing>`
+    and ``end``, all that :func:`~crimegraph.schema.timing.shown` reads of a timing."""
+    start: Optional[dt.date]
+    end: Optional[dt.date]
+
+
 class Tie(NamedTuple):
     """A relation reduced to what the connection ranking weighs it by
-    (:mod:`crimegraph.queries.ties`): its id, type, ends, confidence and the sources its
-    citations name, in their order. A :class:`Relation` has the same attributes and serves
-    as its own tie; :meth:`Store.relations_of` gives the whole relations back."""
+    (:mod:`crimegraph.queries.ties`): its id, type, ends, confidence, the sources its
+    citations name (in their order) and the window an as-of answer shows it in. A
+    :class:`Relation` has the same attributes and serves as its own tie;
+    :meth:`Store.relations_of` gives the whole relations back."""
     id: str
     type: str
     subject: str
     object: str
     confidence: Confidence
     citations: tuple[Cited, ...]
+    timing: Window
+
+    def shown_on(self, day) -> bool:
+        """As :meth:`Relation.shown_on`: the same rule (:func:`~crimegraph.schema.timing.shown`)."""
+        return shown(self.timing, day)
 
 
 #: ``{u: {v: [relations or ties joining the two, by id]}}``: what :meth:`Store.path_links` returns

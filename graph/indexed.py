@@ -11,8 +11,9 @@ same content hash:
   ``relations(id, subject, object, type, confidence, sources, blob)`` with indexes on
   ``subject`` and ``object``: each ``blob`` is the validated model, pickled (row by row:
   reading one entity unpickles one entity); a relation's ``type``, ``confidence`` (its
-  grade) and ``sources`` (the source ids of its citations, in order) are plain columns, what
-  the connection ranking weighs it by (:class:`~crimegraph.graph.base.Tie`, read without
+  grade), ``sources`` (the source ids of its citations, in order) and ``shown_from`` /
+  ``shown_until`` (its as-of window, ISO days) are plain columns, what the connection
+  ranking weighs and filters it by (:class:`~crimegraph.graph.base.Tie`, read without
   unpickling);
 * ``meta(k, v)``: the key, the format, the dataset's counts (``Dataset.stats``), its
   :class:`DatasetMeta`, the warnings and quality notes of the read.
@@ -31,6 +32,7 @@ user owns and nobody else can write is opened (:func:`open_index`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import pickle
 import sqlite3
@@ -40,13 +42,14 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from crimegraph.errors import EntityNotFound
 from crimegraph.schema.dataset import Dataset
 from crimegraph.schema.models import Entity, Relation, Source
+from crimegraph.schema.timing import shown
 from crimegraph.schema.types import Confidence
 
-from .base import DIRECTIONS, Cited, Links, Store, Tie, breadth_first, check_types
+from .base import DIRECTIONS, Cited, Links, Store, Tie, Window, breadth_first, check_types
 from .subgraph import Subgraph
 
 #: the layout of the index file; raise it when the tables change meaning
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 #: SQLite's limit on parameters of one statement is 999 in old builds
 _CHUNK = 900
 #: between the source ids of the ``sources`` column (a slug holds no control character)
@@ -58,12 +61,27 @@ CREATE TABLE entities (id TEXT PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE sources (id TEXT PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE relations (id TEXT PRIMARY KEY, subject TEXT NOT NULL, object TEXT NOT NULL,
                         type TEXT NOT NULL, confidence TEXT NOT NULL, sources TEXT NOT NULL,
-                        blob BLOB NOT NULL);
+                        shown_from TEXT, shown_until TEXT, blob BLOB NOT NULL);
 """
 _INDEXES = """
 CREATE INDEX relations_subject ON relations (subject, object);
 CREATE INDEX relations_object ON relations (object, subject);
 """
+
+
+def _window_columns(r: Relation) -> tuple[Optional[str], Optional[str]]:
+    """``shown_from``, ``shown_until``: the relation's as-of window, ISO days (None: none)."""
+    t = r.timing
+    if t is None:
+        return None, None
+    return (t.start.isoformat() if t.start is not None else None,
+            t.end.isoformat() if t.end is not None else None)
+
+
+@functools.lru_cache(maxsize=None)
+def _window(start: Optional[str], end: Optional[str]) -> Window:
+    """The :class:`Window` of the two columns (a few thousand distinct ones, each built once)."""
+    return Window(*(dt.date.fromisoformat(v) if v is not None else None for v in (start, end)))
 
 
 def write_index(path: Path, key: bytes, dataset: Dataset, warnings=(), quality=()) -> None:
@@ -87,9 +105,10 @@ def write_index(path: Path, key: bytes, dataset: Dataset, warnings=(), quality=(
                             ((i, dump(e, hi)) for i, e in dataset.entities.items()))
             con.executemany("INSERT INTO sources VALUES (?, ?)",
                             ((i, dump(s, hi)) for i, s in dataset.sources.items()))
-            con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             ((i, r.subject, r.object, r.type, r.confidence.code,
-                              _SEP.join(c.source for c in r.citations), dump(r, hi))
+                              _SEP.join(c.source for c in r.citations),
+                              *_window_columns(r), dump(r, hi))
                              for i, r in dataset.relations.items()))
             con.executescript(_INDEXES)
             meta = {"format": INDEX_FORMAT, "stats": dataset.stats(), "meta": dataset.meta,
@@ -401,7 +420,15 @@ class IndexedStore(Store):
             return [o for (o,) in self._q(
                 "SELECT DISTINCT object FROM relations WHERE subject = ? UNION ALL "
                 "SELECT DISTINCT subject FROM relations WHERE object = ?", (entity_id, entity_id))]
-        return [o for o, _ in self.adjacent(entity_id, types=types, as_of=as_of)]
+        if entity_id in self._incident_cache:
+            return [o for o, _ in self.adjacent(entity_id, types=types, as_of=as_of)]
+        # filtered by the type and window columns: still no relation unpickled
+        return [o for o, rtype, start, end in self._q(
+                "SELECT object, type, shown_from, shown_until FROM relations WHERE subject = ? "
+                "ORDER BY object, id", (entity_id,)).fetchall() + self._q(
+                "SELECT subject, type, shown_from, shown_until FROM relations WHERE object = ? "
+                "ORDER BY subject, id", (entity_id,)).fetchall()
+                if (types is None or rtype in types) and (as_of is None or shown(_window(start, end), as_of))]
 
     def links_between(self, a: str, b: str, *, types: Optional[frozenset[str]] = None,
                       as_of: Optional[dt.date] = None) -> list[Relation]:
@@ -481,28 +508,29 @@ class IndexedStore(Store):
 
     def ties_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,
                    as_of: Optional[dt.date] = None) -> Links:
-        """Undated: the :class:`Tie` of each relation from its plain columns, none unpickled
-        (a relation already read comes as itself). With ``as_of``, the relations: their
-        windows are in the blobs."""
-        if as_of is not None:
-            return self.links_among(pairs, types=types, as_of=as_of)
+        """The :class:`Tie` of each relation from its plain columns, none unpickled (a
+        relation already read comes as itself), filtered by its window ``as_of``."""
         cited: dict[str, Cited] = {}
         grade = Confidence.parse
         have = self._relations
 
         def tie(row):
-            subject, obj, rid, rtype, conf, srcs = row
+            subject, obj, rid, rtype, conf, srcs, start, end = row
             r = have.get(rid)
             if r is not None:
                 return r
             cites = tuple(cited.get(x) or cited.setdefault(x, Cited(x)) for x in srcs.split(_SEP))
-            return Tie(rid, rtype, subject, obj, grade(conf), cites)
+            return Tie(rid, rtype, subject, obj, grade(conf), cites, _window(start, end))
 
-        return self._among(pairs, "confidence, sources", tie, types, None)
+        return self._among(pairs, "confidence, sources, shown_from, shown_until", tie, types,
+                           None if as_of is None else (lambda t: t.shown_on(as_of)))
 
     def degrees(self, entity_ids: Iterable[str], *, as_of: Optional[dt.date] = None) -> dict[str, int]:
-        if as_of is not None:
-            return {i: sum(1 for r in self._incident(i) if r.shown_on(as_of)) for i in entity_ids}
+        if as_of is not None:  # counted by window, from the columns
+            return {i: sum(n for start, end, n in self._q(
+                "SELECT shown_from, shown_until, count(*) FROM relations WHERE subject = ? GROUP BY 1, 2 "
+                "UNION ALL SELECT shown_from, shown_until, count(*) FROM relations WHERE object = ? "
+                "GROUP BY 1, 2", (i, i)) if shown(_window(start, end), as_of)) for i in entity_ids}
         out = {}
         for i in entity_ids:
             (n,) = self._q("SELECT (SELECT count(*) FROM relations WHERE subject = ?) + "

@@ -90,9 +90,23 @@ def test_the_ranking_reads_ties_from_columns_and_only_the_shown_relations_whole(
             r = ds.relations[t.id]
             assert (t.type, t.subject, t.object, t.confidence) == (r.type, r.subject, r.object, r.confidence)
             assert [c.source for c in t.citations] == [c.source for c in r.citations]
+            assert tuple(t.timing) == ((r.timing.start, r.timing.end) if r.timing else (None, None))
         u = next(iter(got))
         v = next(iter(got[u]))
         assert st.relations_of(got[u][v]) == want[u][v]
+        # as of a day, the ties shown are the relations shown, still none unpickled
+        days = sorted({r.timing.start for r in ds.relations.values()
+                       if r.timing is not None and r.timing.start is not None and r.timing.start.year > 1})
+        for day in (days[len(days) // 3], days[-1]):
+            st._relations.clear()
+            dated = st.path_links(a, b, as_of=day, ties=True)
+            some = sorted(dated)[:20]
+            assert st.degrees(some, as_of=day) == mem.degrees(some, as_of=day)
+            assert st._relations == {}
+            assert {u: {v: [t.id for t in ts] for v, ts in row.items()} for u, row in dated.items()} == \
+                {u: {v: [r.id for r in rs] for v, rs in row.items()}
+                 for u, row in mem.path_links(a, b, as_of=day).items()}
+        assert any(not t.shown_on(days[len(days) // 3]) for t in flat)  # the filter filtered
         # a narrower type filter keeps only those ties
         kinds = {t.type for t in flat}
         one = sorted(kinds)[0]
