@@ -441,11 +441,20 @@ class Store(abc.ABC):
                 if u in expanded:
                     continue
                 expanded.add(u)
-                mine = nbrs.setdefault(u, set())
-                for v in self.neighbour_ids(u, types=types, as_of=as_of):
-                    if v != u and v not in avoid:
-                        mine.add(v)
-                        nbrs.setdefault(v, set()).add(u)  # boundary entities know who reached them
+                vs = set(self.neighbour_ids(u, types=types, as_of=as_of))
+                vs.discard(u)
+                vs -= avoid
+                mine = nbrs.get(u)
+                if mine is None:
+                    nbrs[u] = vs
+                else:
+                    mine |= vs
+                for v in vs:  # boundary entities know who reached them
+                    back = nbrs.get(v)
+                    if back is None:
+                        nbrs[v] = {u}
+                    else:
+                        back.add(u)
 
         def ball(start: str, radius: int) -> dict[str, int]:
             d, frontier = {start: 0}, [start]
@@ -481,14 +490,14 @@ class Store(abc.ABC):
         da, db = dist(a), dist(b)
         far = max_hops + 1
         pairs: dict[str, set[str]] = {}
-        for u, vs in nbrs.items():
-            du, bu = da.get(u, far), db.get(u, far)
-            if du + 1 > max_hops and bu + 1 > max_hops:
+        for u, vs in nbrs.items():  # nbrs is symmetric, and so is the test: pairs comes out symmetric
+            # d(a, u) + 1 + d(v, b) <= max_hops, or d(a, v) + 1 + d(u, b) <= max_hops
+            to_b, to_a = max_hops - 1 - da.get(u, far), max_hops - 1 - db.get(u, far)
+            if to_b < 0 and to_a < 0:
                 continue
-            for v in vs:
-                if min(du + 1 + db.get(v, far), da.get(v, far) + 1 + bu) <= max_hops:
-                    pairs.setdefault(u, set()).add(v)
-                    pairs.setdefault(v, set()).add(u)
+            keep = {v for v in vs if db.get(v, far) <= to_b or da.get(v, far) <= to_a}
+            if keep:
+                pairs[u] = keep
         return (self.ties_among if ties else self.links_among)(pairs, types=types, as_of=as_of)
 
     def ties_among(self, pairs: dict[str, set[str]], *, types: Optional[frozenset[str]] = None,

@@ -531,6 +531,7 @@ class _Ranker:
         self.store, self.a, self.b, self.max_hops, self.as_of = store, a, b, max_hops, as_of
         self.entities, self.degrees, self.total = entities, degrees, total
         self._publisher: dict[str, Optional[str]] = {}
+        self._weights: dict[str, float] = {}
 
     def publisher(self, source_id: str) -> Optional[str]:
         if source_id not in self._publisher:
@@ -541,7 +542,11 @@ class _Ranker:
         return self._publisher[source_id]
 
     def weight(self, r: Relation) -> float:
-        return ties.step_weight(r, self.publisher)
+        """:func:`ties.step_weight`, once per relation (both searches weigh the criminal ties)."""
+        w = self._weights.get(r.id)
+        if w is None:
+            w = self._weights[r.id] = ties.step_weight(r, self.publisher)
+        return w
 
     def factor(self, node: str) -> float:
         """What passing through ``node`` costs: its specificity (halved for a hub)."""

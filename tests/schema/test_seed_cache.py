@@ -78,13 +78,11 @@ def test_corrupt_cache_file_is_ignored_and_rebuilt(cli, seeds, env, damage):
     elif damage == "empty":
         entry.write_bytes(b"")
     else:  # the right header and hash, a payload this version cannot read
-        import hashlib
-
         from crimegraph.schema import cache
 
         head = len(cache.MAGIC)
         payload = b"\x80\x05not a pickle."
-        entry.write_bytes(raw[:head + 32] + payload + hashlib.blake2b(payload, digest_size=32).digest())
+        entry.write_bytes(raw[:head + 32] + payload + cache.DIGEST(payload).digest())
     warm, err = _stats(cli, seeds, env)
     assert warm == cold
     assert "error" not in err
