@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import socket
 import statistics
 import subprocess
@@ -48,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, load_average, machine, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, user_env, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +66,7 @@ def start_server(port: int, workers: int, sparql_workers: int) -> subprocess.Pop
     exe = Path(sys.executable).parent / "crimegraph"
     cmd = [str(exe) if exe.exists() else "crimegraph", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--sparql-workers", str(sparql_workers), "--log-level", "warning"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+    env = user_env()
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

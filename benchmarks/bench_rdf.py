@@ -56,7 +56,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from common import RESULTS, cached_dataset, machine, synth_dataset, write_markdown  # noqa: E402
+from common import RESULTS, cached_dataset, machine, synth_dataset, user_env, write_markdown  # noqa: E402
 
 MiB = 2**20
 
@@ -220,7 +220,7 @@ def run_cli(name: str, seeds: Path, workdir: Path) -> dict:
     exe = Path(sys.executable).with_name("crimegraph")
     cmd = ([str(exe)] if exe.exists() else [sys.executable, "-m", "crimegraph"]) + \
         ["export", "--format", fmt, "--seeds", str(seeds), "-o", str(out)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+    env = user_env()
     log = workdir / f"{name}.log"
     t = time.perf_counter()
     with open(log, "wb") as err:
@@ -245,7 +245,7 @@ def run_worker(name: str, seeds: Path, workdir: Path, limit: int) -> dict:
     out = workdir / f"{name}.out"
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--seeds", str(seeds),
            "--out", str(out), "--limit", str(limit)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+    env = user_env()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         return {"name": name, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1],

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, load_average, machine, run_cli, synth_dataset, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, run_cli, synth_dataset, user_env, write_markdown  # noqa: E402
 
 
 
@@ -144,7 +143,7 @@ def cache_section(args, seeds: Path) -> list[str]:
     size = sum(p.stat().st_size for p in seeds.rglob("*.yaml"))
     load_start = load_average()
     with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+        env = user_env()
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         stats = ["stats", "--seeds", str(seeds), "--format", "json"]
         print("baseline (--no-cache) ...", flush=True)
@@ -256,7 +255,7 @@ def warm_section(args, seeds: Path) -> list[str]:
     pick = _pick(seeds)
     load_start = load_average()
     with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+        env = user_env()
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         print("warm section: first run on the big folder (validates, writes the cache) ...", flush=True)
         first = run_cli(["stats", "--seeds", str(seeds)], env)
@@ -295,7 +294,7 @@ def rdf_section(scale_rdf, seeds: Path) -> list[str]:
     """Ego networks and brokers on the RDF store against the embedded store (issue 19, part 4)."""
     load_start = load_average()
     with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+        env = user_env()
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         rows = scale_rdf.measure(seeds, env, log=lambda m: print(m, flush=True))
     lines = ["## The RDF store: ego networks and brokers, natively", "",
@@ -323,7 +322,7 @@ def cold_section(args, seeds: Path) -> list[str]:
     import scale_cold
 
     load_start = load_average()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+    env = user_env()
     rows = scale_cold.measure(seeds, env, log=lambda m: print(m, flush=True))
     lines = ["## A fast cold path: `validate` of YAML and of JSON Lines, and `json.loads`", "",
              f"Load average at the start of the section {load_start}, at its end {load_average()}. "

@@ -165,6 +165,16 @@ def run_process(argv: list[str], env: dict, cwd: Path | None = None) -> tuple[fl
     return wall, usage.ru_maxrss / 1024, out.decode()
 
 
+def user_env(**extra: str) -> dict:
+    """The environment of a command run as a user runs it: this one without any ``CRIMEGRAPH_*``
+    setting and without ``PYTHONDONTWRITEBYTECODE`` (a user's Python keeps its bytecode cache:
+    without it every command would compile the project's modules again), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CRIMEGRAPH_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
 def run_cli(args: list[str], env: dict) -> tuple[float, float, str]:
     """:func:`run_process` of one ``crimegraph ARGS`` command, from the project's folder."""
     return run_process([str(EXE), *args], env, cwd=ROOT)

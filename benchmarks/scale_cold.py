@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, load_average, machine, synth_dataset, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, synth_dataset, user_env, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the code measured as "today's loader": main before issue 19 part 3
@@ -179,7 +179,7 @@ def main() -> None:
     for size in args.size or ["20000x100000"]:
         entities, relations = (int(x) for x in size.lower().split("x"))
         big = synth_dataset(entities, relations, args.seed)
-        rows = measure(big, dict(os.environ))
+        rows = measure(big, user_env())
         fast = rows[2]
         summary = (f"fast path {1 / fast['vs_baseline']:.1f}x faster than the baseline in wall time "
                    f"({1 / fast['cpu_vs_baseline']:.1f}x in CPU time); {fast['vs_json']:.1f}x the time of "

@@ -13,14 +13,13 @@ The targets: each big command within 3× of the same command on Peru, peak under
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import load_average, run_cli  # noqa: E402
+from common import load_average, run_cli, user_env  # noqa: E402
 
 COMMANDS = ("show", "query connections", "query ego", "query evidence")
 
@@ -74,7 +73,7 @@ def main() -> None:
 
         args.peru = default_seeds()
     with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CRIMEGRAPH_")}
+        env = user_env()
         env["CRIMEGRAPH_CACHE_DIR"] = cache
         print(f"load average at the start {load_average()}")
         for r in measure(args.big, args.peru, env, args.repeat):

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, load_average, run_cli, run_process, synth_dataset  # noqa: E402
+from common import ROOT, load_average, run_cli, run_process, synth_dataset, user_env  # noqa: E402
 
 
 
@@ -126,7 +125,7 @@ def main() -> None:
     ap.add_argument("--store-dir", type=Path, help="an RDF folder already holding the seeds")
     args = ap.parse_args()
     big = args.seeds or synth_dataset(args.entities, args.relations)
-    env = dict(os.environ)
+    env = user_env()
     for r in measure(big, env, args.store_dir):
         extra = "" if "ratio_seconds" not in r else (
             f"  ({r['ratio_seconds']:.2f}x time, {r['ratio_peak']:.2f}x memory of the embedded store)")

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import load_average, run_process  # noqa: E402
+from common import load_average, run_process, user_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -130,7 +130,7 @@ def main() -> None:
     ap.add_argument("--big", type=Path, required=True, help="a synthetic seed folder (crimegraph synth)")
     ap.add_argument("--peru", type=Path, default=ROOT / "seeds" / "peru")
     args = ap.parse_args()
-    env = dict(os.environ)
+    env = user_env()
     for row in measure(args.big, args.peru, env):
         print(json.dumps(row), flush=True)
 
