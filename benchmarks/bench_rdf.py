@@ -45,7 +45,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -56,7 +55,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from common import RESULTS, cached_dataset, machine, synth_dataset, user_env, write_markdown  # noqa: E402
+from common import RESULTS, cached_dataset, machine, spawn, synth_dataset, user_env, write_markdown  # noqa: E402
 
 MiB = 2**20
 
@@ -214,7 +213,7 @@ def export_via_oxigraph(dataset, target, options=None) -> int:
 # ---------------------------------------------------------------- driver
 
 def run_cli(name: str, seeds: Path, workdir: Path) -> dict:
-    """``crimegraph export`` from the seed folder, as a user runs it; its peak RSS from ``wait4``."""
+    """``crimegraph export`` from the seed folder, as a user runs it; its own peak RSS (``spawn``)."""
     out = workdir / f"{name}.out"
     fmt = name.split("-", 1)[1]
     exe = Path(sys.executable).with_name("crimegraph")
@@ -222,17 +221,13 @@ def run_cli(name: str, seeds: Path, workdir: Path) -> dict:
         ["export", "--format", fmt, "--seeds", str(seeds), "-o", str(out)]
     env = user_env()
     log = workdir / f"{name}.log"
-    t = time.perf_counter()
     with open(log, "wb") as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage (not the largest child's)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - t
-    if proc.returncode != 0:
+        run = spawn(cmd, env, stdout=subprocess.DEVNULL, stderr=err)  # this process's own figures
+    if run.code != 0:
         lines = log.read_text(errors="replace").strip().splitlines() or ["failed"]
-        return {"name": name, "error": lines[-1], "returncode": proc.returncode}
-    result = {"name": name, "seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-              "rss_peak": usage.ru_maxrss * 1024, "bytes": out.stat().st_size}
+        return {"name": name, "error": lines[-1], "returncode": run.code}
+    result = {"name": name, "seconds": run.wall, "cpu_seconds": run.cpu,
+              "rss_peak": int(run.peak * 1024 * 1024), "bytes": out.stat().st_size}
     if fmt == "nt":
         result["count"] = count_lines(out)  # the same triples as ours-nt
     log.unlink()

@@ -13,7 +13,7 @@ a fast cold path, the RDF store lean. ``--parts`` picks the sections (all by def
 Section ``cache``:
 
 Each command runs as its own process, as a user runs it (process start included);
-its wall time and peak memory (``ru_maxrss`` of that child, from ``os.wait4``) are
+its wall time and peak memory (``ru_maxrss`` of that process alone, :func:`common.spawn`) are
 measured. In the same run:
 
 * baseline: ``crimegraph --no-cache stats`` (every run reads and validates the YAML,
@@ -118,7 +118,7 @@ def main() -> None:
              f"--warm {args.warm} --parts {','.join(sorted(parts))}`, {start}.", "",
              f"Machine: {machine()}. Load average (1/5/15 min) at the start: {load_average()}. Each "
              "command is its own process (start included); peak memory is that process's maximum "
-             "resident set (`os.wait4`). The machine is shared with other work: the load is given "
+             "resident set, measured alone (`common.spawn`: `os.wait4` in a small launcher, so that the benchmark's own memory is not counted). The machine is shared with other work: the load is given "
              "beside each section, and every ratio compares runs made minutes apart under it.", ""]
     if "cache" in parts:
         lines += cache_section(args, seeds)

@@ -2,7 +2,7 @@
 
 :func:`measure` runs three processes on the same records, each as a user runs it
 (process start included), with its wall time and peak memory (``ru_maxrss`` of that
-child, from ``os.wait4``):
+process alone, :func:`common.spawn`):
 
 * ``yaml (baseline)``: ``crimegraph --no-cache validate --seeds BIG`` on the YAML
   folder, run by the code of :data:`BASELINE` (the commit before issue 19 part 3,
@@ -27,14 +27,13 @@ run. ``benchmarks/bench_scale.py`` calls :func:`measure`; alone::
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, load_average, machine, synth_dataset, user_env, write_markdown  # noqa: E402
+from common import RESULTS, load_average, machine, spawn, synth_dataset, user_env, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the code measured as "today's loader": main before issue 19 part 3
@@ -105,24 +104,20 @@ def jsonl_twin(big: Path, log=print) -> Path:
 
 
 def run_child(argv: list[str], env: dict) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak MiB of one process, from ``os.wait4``.
+    """Wall seconds, CPU seconds (user + system) and peak MiB of one process (:func:`common.spawn`).
 
     The CPU time is the steadier figure on a shared machine: other processes stretch
     the wall-clock time of a single-threaded run much more than the CPU time it used.
     """
     import subprocess
     import tempfile
-    import time
 
     with tempfile.TemporaryFile() as err:
-        t = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-        if os.waitstatus_to_exitcode(status) != 0:
+        run = spawn(argv, env, ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        if run.code != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(argv)} failed: {err.read().decode('utf-8', 'replace')[-800:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return run.wall, run.cpu, run.peak
 
 
 def measure(big: Path, env: dict, log=print) -> list[dict]:
@@ -173,8 +168,8 @@ def main() -> None:
     args = ap.parse_args()
     sections = [f"# Cold validate: YAML loader vs JSON Lines fast path vs json.loads\n\n"
                 f"`python benchmarks/scale_cold.py` ({datetime.now():%Y-%m-%d %H:%M}); machine: {machine()}.\n"
-                "Each run is its own process (start included); CPU = user + system time of that child "
-                "(`os.wait4`), steadier than wall time on this shared machine; ratios are to the baseline "
+                "Each run is its own process (start included); CPU = user + system time of that process "
+                "(`os.wait4`, `common.spawn`), steadier than wall time on this shared machine; ratios are to the baseline "
                 "and to `json.loads` of the same records, measured in the same run.\n"]
     for size in args.size or ["20000x100000"]:
         entities, relations = (int(x) for x in size.lower().split("x"))

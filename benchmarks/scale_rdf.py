@@ -2,7 +2,7 @@
 
 :func:`measure` loads a synthetic seed folder into a persistent Oxigraph folder (or
 reuses one given) and runs, each as its own process (start included; wall time and
-peak memory of that child from ``os.wait4``):
+peak memory of that process alone, :func:`common.spawn`):
 
 * ``query ego X --store rdf:DIR`` for the busiest actor and a typical one (the 90th
   percentile of actors' relations);

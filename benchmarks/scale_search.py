@@ -1,8 +1,8 @@
 """Read only what a query needs (issue 19): the search index saved to one SQLite file, opened lazily.
 
 :func:`measure` runs, for a big synthetic seed folder and for the Peru seeds, two
-child processes each (process start and imports included, peak memory from
-``os.wait4``):
+child processes each (process start and imports included, peak memory of each alone,
+:func:`common.spawn`):
 
 * ``build``: what every command does today: load the store (through the seed
   cache), build the search engine in memory, answer the queries; it then saves the
