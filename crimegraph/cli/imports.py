@@ -1,9 +1,11 @@
-"""``crimegraph import FORMAT FILE --out DIR``: read data back into seed YAML for review, validated.
+"""``crimegraph import FORMAT FILE --out DIR``: read data back into seed files for review, validated.
 
 Generic over :data:`crimegraph.exports.IMPORTERS`. An importer returns seed-file
 data (``{"dataset": …, "sources": […], "entities": […], "relations": […]}``),
 or that and a list of what it could not map. The command writes the seed
-files, then validates the folder exactly as ``crimegraph validate`` does.
+files (YAML, or JSON Lines with ``--seed-format jsonl``: the fast cold path for a
+large import, :mod:`crimegraph.schema.jsonl`), then validates the folder exactly as
+``crimegraph validate`` does.
 """
 
 from __future__ import annotations
@@ -18,31 +20,50 @@ from .common import MkdirOpt, SeedsOpt, err_console
 from .export import load_formats, parse_options
 from .main import app
 
-SECTION_FILES = (("dataset", "dataset.yaml"), ("sources", "sources.yaml"),
-                 ("entities", "entities.yaml"), ("relations", "relations.yaml"))
+#: the sections of the seed data, the file each is written to (without suffix) and its JSON Lines kind
+SECTIONS = (("dataset", "dataset", "dataset"), ("sources", "sources", "source"),
+            ("entities", "entities", "entity"), ("relations", "relations", "relation"))
+SEED_FORMATS = ("yaml", "jsonl")
 
 
 def write_seed_folder(data: dict, out: Path, *, note: str = "", force: bool = False,
-                      mkdir: bool = False) -> list[Path]:
-    """Write seed data as one YAML file per section; returns the files written.
+                      mkdir: bool = False, seed_format: str = "yaml") -> list[Path]:
+    """Write seed data as one file per section, YAML or JSON Lines; returns the files written.
 
     The folder appears whole or not at all (:func:`crimegraph.atomic.atomic_folder`); with
-    ``force``, the YAML files of an existing ``out`` are replaced and its other files kept.
+    ``force``, the seed files of an existing ``out`` are replaced and its other files kept.
+    JSON Lines has no comments: ``note`` goes into YAML only.
     """
     from crimegraph.atomic import atomic_folder
 
+    if seed_format not in SEED_FORMATS:
+        raise ValueError(f"unknown seed format {seed_format!r}: yaml or jsonl")
     with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_seed_file) as folder:
-        names = _write_sections(data, folder, note)
+        names = _write_sections(data, folder, note, seed_format)
     return [out / name for name in names]
 
 
 def _seed_file(entry: Path) -> bool:
-    return entry.suffix in (".yaml", ".yml") and not entry.is_dir()
+    return entry.suffix in (".yaml", ".yml", ".jsonl") and not entry.is_dir()
 
 
-def _write_sections(data: dict, out: Path, note: str) -> list[str]:
+def _plain(value):
+    """A value of importer data as JSON writes it: days and times in ISO form (as YAML reads them)."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _write_sections(data: dict, out: Path, note: str, seed_format: str = "yaml") -> list[str]:
     import yaml
 
+    from crimegraph.schema.jsonl import dump_line
     from crimegraph.schema.models import default_relation_id
 
     try:
@@ -56,14 +77,20 @@ def _write_sections(data: dict, out: Path, note: str) -> list[str]:
             r = {k: v for k, v in r.items() if k != "id"}
         rels.append(r)
     data = {**data, "relations": rels}
-    for section, name in SECTION_FILES:
+    for section, stem, kind in SECTIONS:
         value = data.get(section)
         if not value:
             continue
-        text = yaml.dump({section: value}, Dumper=dumper, allow_unicode=True, sort_keys=False,
-                         width=100, default_flow_style=False)
-        head = f"# {note}\n" if note else ""
-        (out / name).write_text(head + text, encoding="utf-8")
+        if seed_format == "jsonl":
+            name = stem + ".jsonl"
+            items = [value] if section == "dataset" else value
+            text = "".join(dump_line(kind, _plain(item)) + "\n" for item in items)
+        else:
+            name = stem + ".yaml"
+            text = (f"# {note}\n" if note else "") + yaml.dump(
+                {section: value}, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100,
+                default_flow_style=False)
+        (out / name).write_text(text, encoding="utf-8")
         written.append(name)
     return written
 
@@ -81,11 +108,14 @@ def _epilog() -> str:
 def import_(
     fmt: str = typer.Argument(..., metavar="FORMAT", help="Import format (see `crimegraph formats`), e.g. rdf."),
     file: Path = typer.Argument(..., help="The file to read."),
-    out: Path = typer.Option(..., "--out", help="Folder to write the seed YAML into (for review)."),
+    out: Path = typer.Option(..., "--out", help="Folder to write the seed files into (for review)."),
+    seed_format: str = typer.Option("yaml", "--seed-format", help="The seed files' format: yaml, or jsonl "
+                                    "(JSON Lines, one item a line: the fast cold path for a large import; "
+                                    "no review note, JSON has no comments)."),
     base_iri: Optional[str] = typer.Option(None, "--base-iri",
                                            help="Base IRI of the data (default: detected from the file)."),
     option: Optional[list[str]] = typer.Option(None, "--option", "-O", help="Format option KEY=VALUE (repeatable)."),
-    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out: its YAML files are "
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out: its seed files are "
                                                       "replaced, other files stay."),
     mkdir: bool = MkdirOpt,
     seeds: Optional[Path] = SeedsOpt,
@@ -93,7 +123,7 @@ def import_(
                                 "entities of --seeds (the same id, or names that match once accents, case "
                                 "and legal forms are folded), as crimegraph dedupe --against OUT does."),
 ) -> None:
-    """Read a file into seed YAML (one file per section) and validate it like `crimegraph validate`.
+    """Read a file into seed files (one per section) and validate them like `crimegraph validate`.
 
     Imported relations that point at entities or sources outside the imported
     data (a relations spreadsheet) are validated together with --seeds. Imported
@@ -102,10 +132,12 @@ def import_(
     told apart before the data is added.
     """
     from crimegraph.atomic import check_folder_target
-    from crimegraph.errors import DatasetInvalid
+    from crimegraph.errors import DatasetInvalid, UsageError
     from crimegraph.exports import importer
     from crimegraph.schema.loader import read_seeds
 
+    if seed_format not in SEED_FORMATS:
+        raise UsageError(f"--seed-format: {seed_format!r} is not yaml or jsonl")
     load_formats()
     f = importer(fmt)
     read = f.load()
@@ -120,7 +152,7 @@ def import_(
         raise typer.Exit(DatasetInvalid.exit_code)
     data, problems = result if isinstance(result, tuple) else (result, [])
     written = write_seed_folder(data, out, note=f"imported from {file.name} ({fmt}); review before use",
-                                force=force, mkdir=mkdir)
+                                force=force, mkdir=mkdir, seed_format=seed_format)
     for p in problems:
         err_console.print(f"[yellow]not imported:[/yellow] {escape(p)}")
     together = _refers_outside(data)
@@ -194,6 +226,7 @@ def read_imported(out: Path, seeds: Optional[Path]):
     import yaml
 
     from crimegraph.errors import DatasetInvalid
+    from crimegraph.schema.jsonl import SUFFIX, Parsed
     from crimegraph.schema.loader import read_seeds, seed_files
 
     dataset, issues = read_seeds(out)
@@ -204,8 +237,12 @@ def read_imported(out: Path, seeds: Optional[Path]):
         raise DatasetInvalid(issues)
     ids = set()
     for f in seed_files(out):
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-        ids.update(e.get("id") for e in data.get("entities") or () if isinstance(e, dict))
+        text = f.read_text(encoding="utf-8")
+        if f.suffix == SUFFIX:
+            entities = Parsed(str(f), text).data.get("entities") or ()
+        else:
+            entities = (yaml.safe_load(text) or {}).get("entities") or ()
+        ids.update(e.get("id") for e in entities if isinstance(e, dict))
     return imported_part(together, ids)
 
 

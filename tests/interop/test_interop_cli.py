@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -76,6 +77,33 @@ def test_import_real_world_ftm_reports_unmapped(cli, tmp_path):
     assert "Traceback" not in p.stderr
     ds = load_dataset(tmp_path / "seeds")
     assert {r.confidence.code for r in ds.relations.values()} == {"E5"}
+
+
+def test_import_as_json_lines_gives_the_same_dataset_as_yaml(cli, tmp_path):
+    """``--seed-format jsonl``: the fast cold path for a large import; the same records as the
+    YAML import (the dataset's content hash), read by the JSON Lines reader, validated alike."""
+    cli("export", "--format", "ftm", "-o", tmp_path / "peru.ftm.json", check_rc=0)
+    cli("import", "ftm", tmp_path / "peru.ftm.json", "--out", tmp_path / "yaml", check_rc=0)
+    p = cli("import", "ftm", tmp_path / "peru.ftm.json", "--out", tmp_path / "jsonl",
+            "--seed-format", "jsonl", check_rc=0)
+    assert "valid: wrote 3 files" in p.stderr
+    files = sorted(f.name for f in (tmp_path / "jsonl").iterdir())
+    assert files == ["entities.jsonl", "relations.jsonl", "sources.jsonl"]
+    lines = (tmp_path / "jsonl" / "relations.jsonl").read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(line)["kind"] == "relation" for line in lines)
+    # days are ISO strings in JSON; the models read them as YAML's dates
+    sources = (tmp_path / "jsonl" / "sources.jsonl").read_text(encoding="utf-8")
+    assert re.search(r'"date": "\d{4}-\d{2}-\d{2}"', sources)
+    a, b = load_dataset(tmp_path / "yaml"), load_dataset(tmp_path / "jsonl")
+    assert len(b.relations) == len(a.relations) > 300
+    assert b.fingerprint() == a.fingerprint()
+    # --force replaces the JSON Lines files of an earlier import too
+    cli("import", "ftm", tmp_path / "peru.ftm.json", "--out", tmp_path / "jsonl", "--force", check_rc=0)
+    assert sorted(f.name for f in (tmp_path / "jsonl").iterdir()) == \
+        ["entities.yaml", "relations.yaml", "sources.yaml"]
+    bad = cli("import", "ftm", tmp_path / "peru.ftm.json", "--out", tmp_path / "x", "--seed-format", "xml")
+    assert bad.returncode == 2 and "--seed-format: 'xml' is not yaml or jsonl" in bad.stderr
+    assert "Traceback" not in bad.stderr and not (tmp_path / "x").exists()
 
 
 def test_import_csv_good(cli, tmp_path):
