@@ -109,7 +109,6 @@ def take_neighbours(sg: Subgraph, node: str, links: Iterable[tuple[str, Relation
     return ordered
 
 
-
 def breadth_first(seeds: Sequence[str], depth: int, cap: Optional[int],
                   incident) -> tuple[Subgraph, list[str]]:
     """The breadth-first walk of :meth:`Store.expand`, level by level, shared by every backend.
