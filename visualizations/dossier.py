@@ -148,15 +148,21 @@ def _nature_key(r: Relation, names) -> tuple:
 def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]] = None,
           place: Optional[str] = None, as_of: Optional[dt.date] = None, depth: int = 1,
           cap: Optional[int] = 30, max_hops: int = 4, k: int = 5, entity_types=None,
-          relation_types=None, command: str = "crimegraph report",
-          made: Optional[dt.date] = None) -> Dossier:
-    """Gather a dossier from a store: one of ``entity``, ``path`` or ``place``."""
+          relation_types=None, natures=None, avoid=(), similar: bool = False,
+          through_hubs: bool = False, title: Optional[str] = None,
+          command: str = "crimegraph report", made: Optional[dt.date] = None) -> Dossier:
+    """Gather a dossier from a store: one of ``entity``, ``path`` or ``place``.
+
+    The selection and its filters are the map's (:func:`~crimegraph.visualizations.select.select`:
+    ``natures``, ``avoid`` and ``similar`` for a path, as ``query connections`` takes them;
+    ``through_hubs`` for an entity's network); ``title`` replaces the dossier's own."""
     from crimegraph.queries import entity_view, timeline
 
     from .select import select
 
     sel = select(store, ego=entity, depth=depth, cap=cap, path=path, max_hops=max_hops, k=k,
-                 place=place, as_of=as_of, entity_types=entity_types, relation_types=relation_types)
+                 place=place, as_of=as_of, entity_types=entity_types, relation_types=relation_types,
+                 natures=natures, avoid=avoid, similar=similar, through_hubs=through_hubs)
     sg = sel.subgraph
     cache: dict[str, Optional[Source]] = dict(sg.sources)
 
@@ -181,7 +187,7 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
         from crimegraph.queries import connections
 
         found = connections(store, path[0], path[1], max_hops=max_hops, k=k, as_of=as_of,
-                            types=relation_types)
+                            types=relation_types, natures=natures, avoid=avoid, similar=similar)
         for p in found.paths:
             found_paths.append((" → ".join(e.name for e in p.entities),
                                 f"{p.sentence}; {p.strength} (score {p.score:.3f}), weakest step "
@@ -215,7 +221,7 @@ def build(store, *, entity: Optional[str] = None, path: Optional[tuple[str, str]
     fp = store.dataset().fingerprint()
     when = f"as of {as_of.isoformat()}" if as_of else "all dates"
     stamp = f"{when} · dataset {fp} · made {made.isoformat()}"
-    title = f"{subject.name}: dossier" if subject is not None and entity else sel.title
+    title = title or (f"{subject.name}: dossier" if subject is not None and entity else sel.title)
     # the selection's subtitle says the as-of day already
     net_stamp = stamp if as_of is None else f"dataset {fp} · made {made.isoformat()}"
     net_frame = Frame(sel.title, [x for x in (sel.subtitle, net_stamp) if x],

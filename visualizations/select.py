@@ -263,7 +263,7 @@ def _path(store, a, b, max_hops, k, as_of, relation_types, natures=None, avoid=(
     found = connections(store, a, b, max_hops=max_hops, k=k, as_of=as_of, types=relation_types,
                         natures=natures, avoid=avoid, similar=similar)
     if not found.found:
-        raise NothingToMap(found.message + "; no map was written (try a larger --max-hops, or "
+        raise NothingToMap(found.message + "; nothing was written (try a larger --max-hops, or "
                            "fewer filters)")
     ids: dict[str, None] = {}
     highlight: set[str] = set()

@@ -192,6 +192,19 @@ def debug() -> bool:
     return bool(os.environ.get("CRIMEGRAPH_DEBUG"))
 
 
+def check_path_options(path, **given) -> None:
+    """Refuse the options of a path selection (``--natures`` …) without ``--path``: they would be
+    ignored, and the reader of the map or dossier would think them applied."""
+    from crimegraph.errors import UsageError
+
+    if path:
+        return
+    used = [f"--{name.replace('_', '-')}" for name, value in given.items() if value]
+    if used:
+        raise UsageError(f"{', '.join(used)} {'goes' if len(used) == 1 else 'go'} with --path A B "
+                         "(they choose the paths between two entities)")
+
+
 def command_line(argv: list[str], name: str) -> str:
     """The command that made a page (``crimegraph map …``), printed on it; local paths
     (``--output``, ``--seeds``) left out, so that no path of the machine lands in the file."""

@@ -129,8 +129,9 @@ def map_command(
     from crimegraph.atomic import check_file_target
     from crimegraph.graph.resolution import collecting
 
-    from .common import print_resolutions
+    from .common import check_path_options, print_resolutions
 
+    check_path_options(path, natures=natures, ties=ties, avoid=avoid, similar=similar)
     if output is not None:  # a path that cannot be written fails before the map is made
         check_file_target(output, mkdir=mkdir)
     t0 = time.perf_counter()

@@ -10,8 +10,8 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import (AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, command_line, console, err_console,
-                     open_cli_store)
+from .common import (AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, check_path_options, command_line,
+                     console, err_console, open_cli_store)
 from .main import app
 
 SUFFIXES = {".pdf": "PDF dossier", ".html": "HTML dossier", ".htm": "HTML dossier",
@@ -43,13 +43,27 @@ def report_command(
                             help="Most new neighbours per entity on the network chart, best-sourced "
                                  "first (0: no cap); the rest are counted as +N."),
     max_hops: int = typer.Option(4, "--max-hops", min=1, help="With --path: longest path to look for."),
-    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many shortest paths."),
+    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths."),
+    natures: Optional[List[str]] = typer.Option(None, "--natures", metavar="NATURES",
+                                                help="With --path: only links of these natures "
+                                                     "(cooperation, hierarchy, supply, adversarial, "
+                                                     "presence, economy, event, geography)."),
+    ties: Optional[str] = typer.Option(None, "--ties", metavar="PRESET",
+                                       help="With --path: a preset of natures (criminal, context, all)."),
+    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
+                                              help="With --path: never pass through this entity (repeatable)."),
+    similar: bool = typer.Option(False, "--similar",
+                                 help="With --path: allow several paths through the same intermediate."),
+    through_hubs: bool = typer.Option(False, "--through-hubs",
+                                      help="With an ENTITY and --depth 2 or more: expand hubs too."),
     types: Optional[List[str]] = typer.Option(None, "--types", "-t", metavar="TYPES",
                                               help="Only these entity kinds or types on the network "
                                                    "chart (actor, armed_group, port …). Repeat or "
                                                    "comma-separate."),
     relations: Optional[List[str]] = typer.Option(None, "--relations", "-r", metavar="TYPES",
                                                   help="Only these relation types on the network chart."),
+    title: Optional[str] = typer.Option(None, "--title", help="The dossier's title (default: the "
+                                                                "subject's name, or the selection's)."),
     mkdir: bool = MkdirOpt,
     seeds: Optional[Path] = SeedsOpt,
     store: str = StoreOpt,
@@ -71,6 +85,7 @@ def report_command(
     from crimegraph.errors import UsageError
     from crimegraph.graph.resolution import collecting
     from crimegraph.queries.params import parse_as_of, parse_types
+    from crimegraph.queries.ties import parse_natures
     from crimegraph.visualizations import dossier as dossier_mod
     from crimegraph.visualizations.select import parse_entity_types
 
@@ -91,7 +106,9 @@ def report_command(
                          if not modes else f"choose one of ENTITY, --path and --place (got {', '.join(modes)})")
     if timeline_chart and path:
         raise UsageError("--timeline needs an ENTITY or a --place (a path has no one timeline)")
+    check_path_options(path, natures=natures, ties=ties, avoid=avoid, similar=similar)
     day = parse_as_of(as_of)
+    chosen = parse_natures(natures, ties)
     entity_types, from_types = parse_entity_types(types)
     rel_types = parse_types(relations, "--relations")
     if from_types:
@@ -102,7 +119,8 @@ def report_command(
         with collecting() as named:
             d = dossier_mod.build(st, entity=entity, path=path, place=place, as_of=day, depth=depth,
                                   cap=cap or None, max_hops=max_hops, k=paths, entity_types=entity_types,
-                                  relation_types=rel_types,
+                                  relation_types=rel_types, natures=chosen, avoid=avoid or (),
+                                  similar=similar, through_hubs=through_hubs, title=title,
                                   command=command_line(sys.argv[1:], "report"))
         print_resolutions(named)
     if suffix in (".svg", ".png"):

@@ -239,6 +239,38 @@ def test_path_and_place_dossiers(tmp_path):
     assert "who operates there" in html and "as of 2019-12-31" in html
 
 
+def test_a_path_dossier_takes_the_maps_path_filters(tmp_path, peru):
+    """--avoid, --natures/--ties, --similar and --title as `crimegraph map --path` takes them: the
+    dossier's paths are `query connections`' with the same filters; a filter that leaves no path
+    writes nothing; a path filter without --path is refused, not ignored."""
+    import json
+
+    out = tmp_path / "p.html"
+    proc = _run("report", "--path", "tren-de-aragua", "shining-path", "--avoid", "peru",
+                "--title", "TdA <and> SP, avoiding Peru", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>TdA &lt;and&gt; SP, avoiding Peru</h1>" in html
+    q = _run("query", "connections", "tren-de-aragua", "shining-path", "--avoid", "peru", "-f", "json")
+    found = json.loads(q.stdout)["paths"]
+    names = {e.id: e.name for e in peru.entities()}
+    assert found
+    for p in found:
+        assert " → ".join(names[i] for i in p["entities"]) in html
+        assert "peru" not in p["entities"][1:-1]
+    none = tmp_path / "none.html"
+    proc = _run("report", "--path", "tren-de-aragua", "shining-path", "--avoid", "peru", "--ties",
+                "criminal", "-o", none)
+    assert proc.returncode != 0 and "nothing was written" in proc.stderr and "Traceback" not in proc.stderr
+    assert not none.exists()
+    proc = _run("report", "shining-path", "--natures", "cooperation", "--similar", "-o", tmp_path / "x.html")
+    assert proc.returncode == 2 and "--natures, --similar go with --path A B" in proc.stderr
+    assert not (tmp_path / "x.html").exists()
+    proc = _run("map", "--ego", "shining-path", "--avoid", "peru", "-o", tmp_path / "m.html")
+    assert proc.returncode == 2 and "--avoid goes with --path A B" in proc.stderr
+    assert not (tmp_path / "m.html").exists()
+
+
 def test_fingerprint_changes_with_the_content(peru):
     ds = peru.dataset()
     fp = ds.fingerprint()
