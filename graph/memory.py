@@ -220,6 +220,11 @@ class MemoryStore(Store):
         succ, pred = self.graph._succ, self.graph._pred
         return sum(map(len, map(succ.__getitem__, ids))) + sum(map(len, map(pred.__getitem__, ids)))
 
+    def level_links(self, ids: Sequence[str], types: Optional[frozenset[str]],
+                    as_of: Optional[dt.date]) -> dict[str, list[tuple[str, Relation]]]:
+        """Straight from the adjacency dicts, by relation id."""
+        return {i: sorted(self.adjacent(i, types=types, as_of=as_of), key=lambda p: p[1].id) for i in ids}
+
     def expand(self, seeds: Sequence[str], *, depth: int = 1,
                types: Optional[Iterable[str]] = None, as_of: Optional[dt.date] = None,
                cap: Optional[int] = None) -> Subgraph:
@@ -231,12 +236,7 @@ class MemoryStore(Store):
         types = check_types(types)
         for s in seeds:
             self.entity(s)
-
-        def incident(ids):
-            return {i: sorted(self.adjacent(i, types=types, as_of=as_of), key=lambda p: p[1].id)
-                    for i in ids}
-
-        sg, order = breadth_first(seeds, depth, cap, incident)
+        sg, order = breadth_first(seeds, depth, cap, lambda ids: self.level_links(ids, types, as_of))
         for i in order:
             sg.add_entity(self.entity(i))
         members = list(sg.entities)

@@ -466,6 +466,12 @@ class Neo4jStore(NativeQueries, Store):
                 sg.add_relation(r)
         return sg
 
+    def level_links(self, ids: Sequence[str], types: Optional[frozenset[str]],
+                    as_of: Optional[dt.date]) -> dict[str, list[tuple[str, Relation]]]:
+        """The whole level in one Cypher statement (:meth:`_incident`), by relation id."""
+        got = self._incident(list(ids), types, as_of)
+        return {i: [(r.other(i), r) for r in got[i]] for i in ids}
+
     def expand(self, seeds: Sequence[str], *, depth: int = 1,
                types: Optional[Iterable[str]] = None, as_of: Optional[dt.date] = None,
                cap: Optional[int] = None) -> Subgraph:
@@ -475,12 +481,7 @@ class Neo4jStore(NativeQueries, Store):
         for s in seeds:
             if s not in found:
                 raise EntityNotFound(s, self._suggest(s))
-
-        def incident(ids):  # the whole level in one statement
-            got = self._incident(ids, types, as_of)
-            return {i: [(r.other(i), r) for r in got[i]] for i in ids}
-
-        sg, order = breadth_first(seeds, depth, cap, incident)
+        sg, order = breadth_first(seeds, depth, cap, lambda ids: self.level_links(ids, types, as_of))
         found.update(self._entities_by_id([i for i in order if i not in found]))
         for i in order:
             sg.add_entity(found[i])
