@@ -43,8 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS, load_average, machine, run_cli, synth_dataset, user_env, write_markdown  # noqa: E402
 
 
-
-
 def formats(seeds: Path) -> list[tuple[str, float, float, int]]:
     """(format, write s, read s, bytes) for the validated dataset of ``seeds``."""
     import pickle

@@ -24,7 +24,6 @@ from common import load_average, run_cli, user_env  # noqa: E402
 COMMANDS = ("show", "query connections", "query ego", "query evidence")
 
 
-
 def _pick(seeds: Path) -> dict[str, str]:
     """``bench_scale._pick``: an actor of the 99th percentile of degree, another two or three hops
     away, one of its relations."""
