@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from crimegraph.errors import UsageError
-from crimegraph.schema.jsonl import dump_line
+from crimegraph.schema.jsonl import check_seed_format, dump_line
 from crimegraph.schema.vocab import RELATION_TYPES, TYPES_BY_KIND, Kind
 
 #: items per YAML file
@@ -451,8 +451,7 @@ def _owned(entry: Path) -> bool:
 def _write_files(out: Path, gen: _Generator, summary: SynthSummary, entities: int, relations: int,
                  seed: int, chunk: int, progress, seed_format: str = "yaml") -> None:
     """Write the files into ``out`` (the folder being built)."""
-    if seed_format not in ("yaml", "jsonl"):
-        raise ValueError(f"unknown seed format {seed_format!r}: yaml or jsonl")
+    check_seed_format(seed_format)
     as_jsonl = seed_format == "jsonl"
     kinds = {"sources:\n": "source", "entities:\n": "entity", "relations:\n": "relation"}
 

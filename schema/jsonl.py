@@ -30,6 +30,7 @@ repeated key, at its own column.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zlib
 from json.decoder import scanstring
@@ -41,13 +42,31 @@ from ..errors import Issue
 KINDS = {"dataset": "dataset", "source": "sources", "entity": "entities", "relation": "relations",
          "resolution": "resolutions"}
 SUFFIX = ".jsonl"
+#: the forms a seed folder's files may take (``--seed-format`` of ``synth`` and ``import``)
+SEED_FORMATS = ("yaml", "jsonl")
 _WS = " \t\n\r"
 _decoder = json.JSONDecoder()
-_encoder = json.JSONEncoder(ensure_ascii=False)  # what dump_line writes
+
+
+def _iso(value: Any) -> str:
+    """What JSON has no form for, as a YAML seed file reads it: a day (or time) in ISO form."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} {value!r} has no JSON form")
+
+
+_encoder = json.JSONEncoder(ensure_ascii=False, default=_iso)  # what dump_line writes
+
+
+def check_seed_format(seed_format: str) -> None:
+    """A ValueError unless ``seed_format`` is one of :data:`SEED_FORMATS`."""
+    if seed_format not in SEED_FORMATS:
+        raise ValueError(f"unknown seed format {seed_format!r}: {' or '.join(SEED_FORMATS)}")
 
 
 def dump_line(kind: str, item: dict) -> str:
-    """One record of a JSON Lines seed file (no newline), in the form the fast path reads."""
+    """One record of a JSON Lines seed file (no newline), in the form the fast path reads; days
+    (``datetime.date``) are written as their ISO text."""
     return _encoder.encode({"kind": kind, **item})
 
 

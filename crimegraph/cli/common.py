@@ -192,6 +192,27 @@ def debug() -> bool:
     return bool(os.environ.get("CRIMEGRAPH_DEBUG"))
 
 
+def check_seed_format_option(seed_format: str) -> None:
+    """``--seed-format``: a usage error (exit 2) naming the option unless yaml or jsonl."""
+    from crimegraph.errors import UsageError
+    from crimegraph.schema.jsonl import SEED_FORMATS
+
+    if seed_format not in SEED_FORMATS:
+        raise UsageError(f"--seed-format: {seed_format!r} is not {' or '.join(SEED_FORMATS)}")
+
+
+#: the options of a path selection, as ``map`` and ``report`` take them (see check_path_options)
+PathNaturesOpt = typer.Option(None, "--natures", metavar="NATURES",
+                              help="With --path: only links of these natures (cooperation, hierarchy, "
+                                   "supply, adversarial, presence, economy, event, geography).")
+PathTiesOpt = typer.Option(None, "--ties", metavar="PRESET",
+                           help="With --path: a preset of natures (criminal, context, all).")
+PathAvoidOpt = typer.Option(None, "--avoid", metavar="ENTITY",
+                            help="With --path: never pass through this entity (repeatable).")
+PathSimilarOpt = typer.Option(False, "--similar",
+                              help="With --path: allow several paths through the same intermediate.")
+
+
 def check_path_options(path, **given) -> None:
     """Refuse the options of a path selection (``--natures`` …) without ``--path``: they would be
     ignored, and the reader of the map or dossier would think them applied."""

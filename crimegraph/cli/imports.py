@@ -16,14 +16,13 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from .common import MkdirOpt, SeedsOpt, err_console
+from .common import MkdirOpt, SeedsOpt, check_seed_format_option, err_console
 from .export import load_formats, parse_options
 from .main import app
 
 #: the sections of the seed data, the file each is written to (without suffix) and its JSON Lines kind
 SECTIONS = (("dataset", "dataset", "dataset"), ("sources", "sources", "source"),
             ("entities", "entities", "entity"), ("relations", "relations", "relation"))
-SEED_FORMATS = ("yaml", "jsonl")
 
 
 def write_seed_folder(data: dict, out: Path, *, note: str = "", force: bool = False,
@@ -35,9 +34,9 @@ def write_seed_folder(data: dict, out: Path, *, note: str = "", force: bool = Fa
     JSON Lines has no comments: ``note`` goes into YAML only.
     """
     from crimegraph.atomic import atomic_folder
+    from crimegraph.schema.jsonl import check_seed_format
 
-    if seed_format not in SEED_FORMATS:
-        raise ValueError(f"unknown seed format {seed_format!r}: yaml or jsonl")
+    check_seed_format(seed_format)
     with atomic_folder(out, option="--out", mkdir=mkdir, force=force, owns=_seed_file) as folder:
         names = _write_sections(data, folder, note, seed_format)
     return [out / name for name in names]
@@ -45,19 +44,6 @@ def write_seed_folder(data: dict, out: Path, *, note: str = "", force: bool = Fa
 
 def _seed_file(entry: Path) -> bool:
     return entry.suffix in (".yaml", ".yml", ".jsonl") and not entry.is_dir()
-
-
-def _plain(value):
-    """A value of importer data as JSON writes it: days and times in ISO form (as YAML reads them)."""
-    import datetime as dt
-
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def _write_sections(data: dict, out: Path, note: str, seed_format: str = "yaml") -> list[str]:
@@ -84,7 +70,7 @@ def _write_sections(data: dict, out: Path, note: str, seed_format: str = "yaml")
         if seed_format == "jsonl":
             name = stem + ".jsonl"
             items = [value] if section == "dataset" else value
-            text = "".join(dump_line(kind, _plain(item)) + "\n" for item in items)
+            text = "".join(dump_line(kind, item) + "\n" for item in items)
         else:
             name = stem + ".yaml"
             text = (f"# {note}\n" if note else "") + yaml.dump(
@@ -132,12 +118,11 @@ def import_(
     told apart before the data is added.
     """
     from crimegraph.atomic import check_folder_target
-    from crimegraph.errors import DatasetInvalid, UsageError
+    from crimegraph.errors import DatasetInvalid
     from crimegraph.exports import importer
     from crimegraph.schema.loader import read_seeds
 
-    if seed_format not in SEED_FORMATS:
-        raise UsageError(f"--seed-format: {seed_format!r} is not yaml or jsonl")
+    check_seed_format_option(seed_format)
     load_formats()
     f = importer(fmt)
     read = f.load()

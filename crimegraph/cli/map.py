@@ -10,8 +10,8 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import (AllowIncompleteOpt, MkdirOpt, SeedsOpt, StoreOpt, command_line, console, err_console,
-                     open_cli_store)
+from .common import (AllowIncompleteOpt, MkdirOpt, PathAvoidOpt, PathNaturesOpt, PathSimilarOpt, PathTiesOpt,
+                     SeedsOpt, StoreOpt, command_line, console, err_console, open_cli_store)
 from .main import app
 
 REFINE_HINT = ("map a part of it: --ego ID --depth 1, --place ID, --economy ID or --path A B; "
@@ -34,16 +34,10 @@ def map_command(
                                                         "the most telling paths highlighted."),
     max_hops: int = typer.Option(4, "--max-hops", min=1, max=6, help="With --path: longest path to look for."),
     paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths."),
-    natures: Optional[List[str]] = typer.Option(None, "--natures", metavar="NATURES",
-                                                help="With --path: only links of these natures "
-                                                     "(cooperation, hierarchy, supply, adversarial, "
-                                                     "presence, economy, event, geography)."),
-    ties: Optional[str] = typer.Option(None, "--ties", metavar="PRESET",
-                                       help="With --path: a preset of natures (criminal, context, all)."),
-    avoid: Optional[List[str]] = typer.Option(None, "--avoid", metavar="ENTITY",
-                                              help="With --path: never pass through this entity (repeatable)."),
-    similar: bool = typer.Option(False, "--similar",
-                                 help="With --path: allow several paths through the same intermediate."),
+    natures: Optional[List[str]] = PathNaturesOpt,
+    ties: Optional[str] = PathTiesOpt,
+    avoid: Optional[List[str]] = PathAvoidOpt,
+    similar: bool = PathSimilarOpt,
     through_hubs: bool = typer.Option(False, "--through-hubs",
                                       help="With --ego and --depth 2 or more: expand hubs too."),
     place: Optional[str] = typer.Option(None, "--place", metavar="ID",

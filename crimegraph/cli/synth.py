@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from .common import Format, FormatOpt, MkdirOpt, console, emit_json, progress_callback
+from .common import (Format, FormatOpt, MkdirOpt, check_seed_format_option, console, emit_json,
+                     progress_callback)
 from .main import app
 
 
@@ -29,11 +30,9 @@ def synth(
 ) -> None:
     """Write a valid synthetic seed dataset with a realistic shape (heavy-tailed degrees, a place
     hierarchy, sourced and dated relations), reproducible from its seed."""
-    from crimegraph.errors import UsageError
     from crimegraph.synth import write_synthetic
 
-    if seed_format not in ("yaml", "jsonl"):
-        raise UsageError(f"--seed-format: {seed_format!r} is not yaml or jsonl")
+    check_seed_format_option(seed_format)
 
     advance, prog = progress_callback(entities + relations, "writing")
     try:
