@@ -202,6 +202,8 @@ def check_seed_format_option(seed_format: str) -> None:
 
 
 #: the options of a path selection, as ``map`` and ``report`` take them (see check_path_options)
+PathMaxHopsOpt = typer.Option(4, "--max-hops", min=1, max=6, help="With --path: longest path to look for.")
+PathCountOpt = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths.")
 PathNaturesOpt = typer.Option(None, "--natures", metavar="NATURES",
                               help="With --path: only links of these natures (cooperation, hierarchy, "
                                    "supply, adversarial, presence, economy, event, geography).")

@@ -10,8 +10,9 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import (AllowIncompleteOpt, MkdirOpt, PathAvoidOpt, PathNaturesOpt, PathSimilarOpt, PathTiesOpt,
-                     SeedsOpt, StoreOpt, command_line, console, err_console, open_cli_store)
+from .common import (AllowIncompleteOpt, MkdirOpt, PathAvoidOpt, PathCountOpt, PathMaxHopsOpt,
+                     PathNaturesOpt, PathSimilarOpt, PathTiesOpt, SeedsOpt, StoreOpt, command_line, console,
+                     err_console, open_cli_store)
 from .main import app
 
 REFINE_HINT = ("map a part of it: --ego ID --depth 1, --place ID, --economy ID or --path A B; "
@@ -32,8 +33,8 @@ def map_command(
     path: Optional[Tuple[str, str]] = typer.Option(None, "--path", metavar="A B",
                                                    help="Map the connections between two entities, "
                                                         "the most telling paths highlighted."),
-    max_hops: int = typer.Option(4, "--max-hops", min=1, max=6, help="With --path: longest path to look for."),
-    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths."),
+    max_hops: int = PathMaxHopsOpt,
+    paths: int = PathCountOpt,
     natures: Optional[List[str]] = PathNaturesOpt,
     ties: Optional[str] = PathTiesOpt,
     avoid: Optional[List[str]] = PathAvoidOpt,

@@ -10,9 +10,9 @@ from typing import List, Optional, Tuple
 import typer
 from rich.markup import escape
 
-from .common import (AllowIncompleteOpt, MkdirOpt, PathAvoidOpt, PathNaturesOpt, PathSimilarOpt, PathTiesOpt,
-                     SeedsOpt, StoreOpt, check_path_options, command_line, console, err_console,
-                     open_cli_store)
+from .common import (AllowIncompleteOpt, MkdirOpt, PathAvoidOpt, PathCountOpt, PathMaxHopsOpt,
+                     PathNaturesOpt, PathSimilarOpt, PathTiesOpt, SeedsOpt, StoreOpt, check_path_options,
+                     command_line, console, err_console, open_cli_store)
 from .main import app
 
 SUFFIXES = {".pdf": "PDF dossier", ".html": "HTML dossier", ".htm": "HTML dossier",
@@ -43,8 +43,8 @@ def report_command(
     cap: int = typer.Option(30, "--cap", min=0,
                             help="Most new neighbours per entity on the network chart, best-sourced "
                                  "first (0: no cap); the rest are counted as +N."),
-    max_hops: int = typer.Option(4, "--max-hops", min=1, help="With --path: longest path to look for."),
-    paths: int = typer.Option(5, "--paths", "-k", min=1, help="With --path: how many paths."),
+    max_hops: int = PathMaxHopsOpt,
+    paths: int = PathCountOpt,
     natures: Optional[List[str]] = PathNaturesOpt,
     ties: Optional[str] = PathTiesOpt,
     avoid: Optional[List[str]] = PathAvoidOpt,
